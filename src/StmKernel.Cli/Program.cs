@@ -1,0 +1,9 @@
+using StmKernel.Cli;
+
+
+// Every sub-command, one file each under Commands/. Keep the list sorted by name.
+ICliCommand[] commands =
+[
+];
+
+return CommandRunner.Run(args, commands, Console.Out, Console.Error);

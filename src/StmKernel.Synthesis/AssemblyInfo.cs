@@ -1,0 +1,2 @@
+// StmKernel.Synthesis: procedural pristine surfaces and the paper's degradation pipeline.
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("StmKernel.Synthesis.Tests")]

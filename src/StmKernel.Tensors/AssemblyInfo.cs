@@ -1,0 +1,2 @@
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("StmKernel.Tensors.Tests")]
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("StmKernel.UNet")]

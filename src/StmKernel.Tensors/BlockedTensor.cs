@@ -1,0 +1,116 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace StmKernel.Tensors;
+
+/// <summary>
+/// An activation in the kernels' internal layout: NCHW16c with a one-pixel zero halo,
+/// stored as [N][Cb][H+2][W+2][16] with Cb = ⌈C/16⌉.
+/// </summary>
+/// <remarks>
+/// Why this layout: one Vector512 holds the 16 channels of one pixel, so a direct convolution
+/// broadcasts an input value and FMAs it against 16 output channels' weights (oneDNN's nChw16c).
+/// The zero halo makes every 3×3/pad-1 convolution read without bounds checks; kernels write
+/// only the interior and element-wise ops with f(0) = 0 may run over the whole buffer.
+/// Lanes past C in the last block are kept zero. The array is pinned, so kernels use pointers.
+/// </remarks>
+public sealed unsafe class BlockedTensor
+{
+    /// <summary>Channels per block: the float lanes of one Vector512.</summary>
+    public const int Lanes = 16;
+
+    /// <summary>Batch size.</summary>
+    public int N { get; }
+
+    /// <summary>Logical channel count.</summary>
+    public int C { get; }
+
+    /// <summary>Height of the interior.</summary>
+    public int H { get; }
+
+    /// <summary>Width of the interior.</summary>
+    public int W { get; }
+
+    /// <summary>Channel blocks: ⌈C/16⌉.</summary>
+    public int Cb { get; }
+
+    /// <summary>Padded row length in pixels (W + 2).</summary>
+    public int Wp => W + 2;
+
+    /// <summary>Padded height (H + 2).</summary>
+    public int Hp => H + 2;
+
+    /// <summary>Floats in one padded channel-block plane: (H+2)(W+2)·16.</summary>
+    public int PlaneStride => Hp * Wp * Lanes;
+
+    /// <summary>The backing storage (pinned), including halo and padding lanes.</summary>
+    public float[] Storage { get; }
+
+    /// <summary>Pointer to element 0 of <see cref="Storage"/> (valid for the object's lifetime: the array is pinned).</summary>
+    public float* Base => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Storage));
+
+    /// <summary>Allocates a zeroed activation of the given logical shape.</summary>
+    public BlockedTensor(int n, int c, int h, int w)
+    {
+        if (n <= 0 || c <= 0 || h <= 0 || w <= 0) throw new ArgumentException($"invalid activation shape [{n}, {c}, {h}, {w}]");
+        N = n; C = c; H = h; W = w;
+        Cb = (c + Lanes - 1) / Lanes;
+        Storage = GC.AllocateArray<float>(checked(n * Cb * (h + 2) * (w + 2) * Lanes), pinned: true);
+    }
+
+    /// <summary>True when the shapes match [n, c, h, w].</summary>
+    public bool HasShape(int n, int c, int h, int w) => N == n && C == c && H == h && W == w;
+
+    /// <summary>Pointer to interior pixel (y, x) of channel block <paramref name="cb"/> of sample <paramref name="n"/>;
+    /// y and x may be −1 or H / W to address the halo.</summary>
+    public float* At(int n, int cb, int y, int x) => Base + ((long)(n * Cb + cb) * Hp + (y + 1)) * Wp * Lanes + (x + 1) * Lanes;
+
+    /// <summary>Copies a plain [N, C, H, W] tensor into this layout (shapes must match).</summary>
+    public void CopyFrom(Tensor t)
+    {
+        if (t.Rank != 4 || !HasShape(t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]))
+            throw new ArgumentException($"tensor shape {t.ShapeText} does not match activation [{N}, {C}, {H}, {W}]");
+        var src = t.Data;
+        for (int n = 0; n < N; n++)
+            for (int c = 0; c < C; c++)
+                for (int y = 0; y < H; y++)
+                {
+                    float* dst = At(n, c / Lanes, y, 0) + c % Lanes;
+                    int s = ((n * C + c) * H + y) * W;
+                    for (int x = 0; x < W; x++) dst[x * Lanes] = src[s + x];
+                }
+    }
+
+    /// <summary>Copies this activation out to a plain [N, C, H, W] tensor (shapes must match).</summary>
+    public void CopyTo(Tensor t)
+    {
+        if (t.Rank != 4 || !HasShape(t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]))
+            throw new ArgumentException($"tensor shape {t.ShapeText} does not match activation [{N}, {C}, {H}, {W}]");
+        var dstData = t.Data;
+        for (int n = 0; n < N; n++)
+            for (int c = 0; c < C; c++)
+                for (int y = 0; y < H; y++)
+                {
+                    float* src = At(n, c / Lanes, y, 0) + c % Lanes;
+                    int d = ((n * C + c) * H + y) * W;
+                    for (int x = 0; x < W; x++) dstData[d + x] = src[x * Lanes];
+                }
+    }
+
+    /// <summary>A new activation holding <paramref name="t"/>.</summary>
+    public static BlockedTensor From(Tensor t)
+    {
+        if (t.Rank != 4) throw new ArgumentException($"expected a rank-4 tensor, got {t.ShapeText}");
+        var b = new BlockedTensor(t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]);
+        b.CopyFrom(t);
+        return b;
+    }
+
+    /// <summary>The activation as a new plain [N, C, H, W] tensor.</summary>
+    public Tensor ToTensor()
+    {
+        var t = new Tensor(N, C, H, W);
+        CopyTo(t);
+        return t;
+    }
+}

@@ -1,0 +1,35 @@
+using StmKernel.Tensors.Threading;
+
+namespace StmKernel.Tensors.Kernels;
+
+/// <summary>
+/// SiLU x·σ(x) = x / (1 + e^(−x)), element-wise. Shapes: [N, C, H, W] → same, in place.
+/// The planned op runs over the halo and padding lanes too: SiLU(0) = 0 keeps them zero, and one
+/// flat loop per plane is the fastest walk. (Inside the U-Net SiLU is fused into group norm; this
+/// op serves other graphs and the tests.)
+/// </summary>
+public sealed unsafe class Silu(BlockedTensor tensor) : ParallelJob
+{
+    /// <summary>Runs in place on <paramref name="pool"/>.</summary>
+    public void Run(WorkerPool pool) => pool.Run(this, tensor.N * tensor.Cb);
+
+    /// <inheritdoc />
+    public override void Execute(int task)
+    {
+        if (SimdSupport.UseVector512) Plane<V512>(task);
+        else Plane<V256x2>(task);
+    }
+
+    private void Plane<TV>(int task) where TV : unmanaged, ISimd16<TV>
+    {
+        float* p = tensor.Base + (long)task * tensor.PlaneStride;
+        for (int i = 0; i < tensor.PlaneStride; i += 16) TV.Store(p + i, TV.Silu(TV.Load(p + i)));
+    }
+
+    /// <summary>y = x·σ(x) for short plain vectors (the time embedding); x and y may be the same span.</summary>
+    public static void Apply(ReadOnlySpan<float> x, Span<float> y)
+    {
+        if (y.Length < x.Length) throw new ArgumentException("SiLU output is shorter than its input");
+        for (int i = 0; i < x.Length; i++) y[i] = x[i] / (1f + MathF.Exp(-x[i]));
+    }
+}

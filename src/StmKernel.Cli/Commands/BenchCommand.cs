@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using StmKernel.Tensors;
+using StmKernel.Tensors.Kernels;
+using StmKernel.Tensors.Threading;
+using StmKernel.UNet;
+
+namespace StmKernel.Cli.Commands;
+
+/// <summary>`stmkernel bench`: forward latency of a U-Net on this machine, optionally per layer.</summary>
+public sealed class BenchCommand : ICliCommand
+{
+    public string Name => "bench";
+
+    public string Summary => "time the U-Net forward pass (median/min ms, per-layer profile)";
+
+    public string Usage => """
+        usage: stmkernel bench --preset small|large [--weights FILE] [--size 128] [--batch 1] [--threads 2]
+                               [--iterations 20] [--warmup 3] [--profile] [--peak]
+          Times Forward(x[B,2,S,S], t[B]) with random inputs (random weights unless --weights).
+          Prints the median and min per forward; --profile adds time and GFLOP/s per layer (by diffusers key).
+          --peak first measures the FMA ceiling of these threads and reports the forward as a share of it.
+          The last line is `median_ms=<number>`.
+        """;
+
+    public int Run(ArgReader args)
+    {
+        string? weights = args.Option("weights");
+        string? preset = args.Option("preset");
+        string? config = args.Option("config");
+        int size = args.Int("size", 128, 4, 8192);
+        int batch = args.Int("batch", 1, 1, 1024);
+        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
+        int iterations = args.Int("iterations", 20, 1, 100000);
+        int warmup = args.Int("warmup", 3, 0, 1000);
+        bool profile = args.Flag("profile");
+        bool peak = args.Flag("peak");
+        args.EnsureAllUsed();
+        if (weights is null && preset is null) throw new CliException("give --preset small|large or --weights FILE");
+
+        var model = ModelFiles.Load(weights, config, preset);
+        var cfg = model.Config;
+        if (size % cfg.SpatialMultiple != 0) throw new CliException($"--size must be a multiple of {cfg.SpatialMultiple}");
+        using var pool = new WorkerPool(threads);
+        var rng = new Random(1234);
+        var x = new Tensor(batch, cfg.InChannels, size, size);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        var t = Enumerable.Range(0, batch).Select(i => 500f + i).ToArray();
+        var y = new Tensor(batch, cfg.OutChannels, size, size);
+
+        double gflop = model.Flops(batch, size, size) / 1e9;
+        Console.WriteLine($"model: [{string.Join(",", cfg.BlockOutChannels)}] attention={cfg.AddAttention} params={ParameterList.CountParameters(cfg):N0}");
+        Console.WriteLine($"input: [{batch}, {cfg.InChannels}, {size}, {size}]  threads={threads}  simd={SimdSupport.Description}  GFLOP/forward={gflop:F2}  activations={model.ActivationBytes(batch, size, size) / 1e6:F1} MB");
+
+        double peakGflops = peak ? FmaPeak.Measure(pool) : 0;
+        if (peak) Console.WriteLine($"fma_peak_gflops={peakGflops:F1}");
+        for (int i = 0; i < warmup; i++) model.Forward(x, t, y, pool);
+        var times = new double[iterations];
+        var layers = profile ? new LayerProfile() : null;
+        for (int i = 0; i < iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            model.Forward(x, t, y, pool, layers);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(times);
+        double median = iterations % 2 == 1 ? times[iterations / 2] : 0.5 * (times[iterations / 2 - 1] + times[iterations / 2]);
+
+        if (layers is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{"layer",-48} {"ms",9} {"GFLOP/s",9} {"share",6}");
+            double total = layers.Entries.Sum(e => e.Seconds);
+            foreach (var e in layers.Entries)
+            {
+                double ms = e.Seconds * 1000 / iterations;
+                string gfs = e.Flops > 0 ? (e.Flops / e.Seconds / 1e9).ToString("F1", CultureInfo.InvariantCulture) : "-";
+                Console.WriteLine($"{e.Key,-48} {ms,9:F3} {gfs,9} {100 * e.Seconds / total,5:F1}%");
+            }
+            Console.WriteLine();
+        }
+        Console.WriteLine($"forward: median {median:F2} ms, min {times[0]:F2} ms over {iterations} iterations ({gflop / (median / 1000):F1} GFLOP/s at the median)");
+        if (peak) Console.WriteLine($"share of FMA peak at the median: {100 * gflop / (median / 1000) / peakGflops:F1}%");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:F3}"));
+        return 0;
+    }
+}

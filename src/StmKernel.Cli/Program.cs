@@ -5,6 +5,7 @@ using StmKernel.Cli;
 ICliCommand[] commands =
 [
     new StmKernel.Cli.Commands.BenchCommand(),
+    new StmKernel.Cli.Commands.ForwardCommand(),
 ];
 
 return CommandRunner.Run(args, commands, Console.Out, Console.Error);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -44,7 +45,7 @@ internal readonly struct JsonFields(JsonObject obj, string file, string section)
         var n = obj[key];
         if (n is null) return fallback;
         if (n.GetValueKind() != JsonValueKind.Number) throw Error(key, $"must be a number, got {Describe(n)}");
-        return n.GetValue<double>();
+        return Number(n);
     }
 
     public int Int(string key, int fallback) => obj[key] is null ? fallback : ToInt(key, obj[key]!);
@@ -66,7 +67,7 @@ internal readonly struct JsonFields(JsonObject obj, string file, string section)
         var r = new long[a.Count];
         for (int i = 0; i < a.Count; i++)
         {
-            double d = a[i] is { } e && e.GetValueKind() == JsonValueKind.Number ? e.GetValue<double>() : -1;
+            double d = a[i] is { } e && e.GetValueKind() == JsonValueKind.Number ? Number(e) : -1;
             if (d < 0 || d != Math.Floor(d) || d > (1L << 53)) throw Error(key, $"must hold non-negative integers, got {Describe(n)}");
             r[i] = (long)d;
         }
@@ -91,10 +92,14 @@ internal readonly struct JsonFields(JsonObject obj, string file, string section)
     private int ToInt(string key, JsonNode n)
     {
         if (n.GetValueKind() != JsonValueKind.Number) throw Error(key, $"must be an integer, got {Describe(n)}");
-        double d = n.GetValue<double>();
+        double d = Number(n);
         if (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue) throw Error(key, $"must be an integer, got {n.ToJsonString()}");
         return (int)d;
     }
+
+    // A parsed number is backed by JSON text, a constructed one by an int, double, long…: reading the
+    // JSON text handles both (GetValue<double> fails on a constructed int).
+    private static double Number(JsonNode n) => double.Parse(n.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
 
     private static string Describe(JsonNode n)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace StmKernel.UNet.Weights;
@@ -104,9 +103,6 @@ public sealed class ModelMetadata
         };
         set => Set("training", value);
     }
-
-    /// <summary>Indented JSON of <see cref="Json"/>, for display.</summary>
-    public string ToDisplayString() => Json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     private JsonFields Fields => new(Json, _source, "");
 

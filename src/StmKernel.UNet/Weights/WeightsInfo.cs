@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Globalization;
 
 namespace StmKernel.UNet.Weights;
@@ -41,8 +43,20 @@ public static class WeightsInfo
                 $"{s.DefaultSteps} steps by default{(s.Solver is null ? "" : $", solver {s.Solver}")}"));
         }
         if (m.Normalisation is not null) Line(w, "normalisation", m.Normalisation);
-        if (m.Json.Count > 0) Line(w, "metadata", m.ToDisplayString().ReplaceLineEndings("\n" + new string(' ', 15)));
+        if (m.Training is { } training) Line(w, "training", Indented(training));
+        var other = new JsonObject();
+        foreach (var (k, v) in m.Json)
+        {
+            if (!TypedFields.Contains(k)) other[k] = v?.DeepClone();
+        }
+        if (other.Count > 0) Line(w, "other", Indented(other));
     }
+
+    // Metadata fields printed on their own lines above; the rest is shown as JSON.
+    private static readonly string[] TypedFields = ["task", "sampler", "normalisation", "training"];
+
+    private static string Indented(JsonNode node) =>
+        node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n" + new string(' ', 15));
 
     private static void DescribeBareSafetensors(string path, TextWriter w)
     {

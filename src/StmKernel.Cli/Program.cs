@@ -1,11 +1,12 @@
 using StmKernel.Cli;
-
+using StmKernel.Cli.Commands;
 
 // Every sub-command, one file each under Commands/. Keep the list sorted by name.
 ICliCommand[] commands =
 [
-    new StmKernel.Cli.Commands.BenchCommand(),
-    new StmKernel.Cli.Commands.ForwardCommand(),
+    new BenchCommand(),
+    new ConvertWeightsCommand(),
+    new ForwardCommand(),
 ];
 
 return CommandRunner.Run(args, commands, Console.Out, Console.Error);

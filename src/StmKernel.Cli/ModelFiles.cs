@@ -1,11 +1,15 @@
 using StmKernel.UNet;
+using StmKernel.UNet.Weights;
 
 namespace StmKernel.Cli;
 
 /// <summary>Builds a <see cref="UNet2DModel"/> from the CLI's --weights / --config / --preset options.</summary>
 internal static class ModelFiles
 {
-    /// <summary>A model from a weight file, or from seeded random weights of a preset when no file is given.</summary>
+    /// <summary>
+    /// A model from a weight file (.stmw, or safetensors with --config, --preset or the config.json
+    /// beside it), or from seeded random weights of a preset when no file is given (benchmarks).
+    /// </summary>
     public static UNet2DModel Load(string? weightsPath, string? configPath, string? preset)
     {
         if (weightsPath is null)
@@ -13,7 +17,26 @@ internal static class ModelFiles
             var config = preset is null ? throw new CliException("no weights and no preset") : PresetConfig(preset);
             return new UNet2DModel(config, RandomParameters.For(config, seed: 0));
         }
-        throw new CliException("loading weight files is not wired yet");
+        return UNet2DModel.FromWeights(LoadWeights(weightsPath, configPath, preset));
+    }
+
+    /// <summary>Loads and validates a weight file; a preset stands in for a safetensors file's config.json.</summary>
+    public static WeightSet LoadWeights(string weightsPath, string? configPath, string? preset)
+    {
+        if (!File.Exists(weightsPath)) throw new CliException($"weights file {weightsPath} does not exist");
+        if (preset is null) return WeightSet.Load(weightsPath, configPath);
+
+        var config = PresetConfig(preset);
+        if (WeightFile.DetectFormat(weightsPath) == WeightFormat.Stmw)
+        {
+            var stmw = WeightSet.Load(weightsPath);
+            if (!DiffusersConfig.SameArchitecture(stmw.Config, config))
+                throw new CliException($"{weightsPath} holds ({DiffusersConfig.Describe(stmw.Config)}), not the {preset} preset");
+            return stmw;
+        }
+        var set = new WeightSet(config, SafetensorsReader.Read(weightsPath).Tensors);
+        set.Validate();
+        return set;
     }
 
     public static UNetConfig PresetConfig(string name) => name switch

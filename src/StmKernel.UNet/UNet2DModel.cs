@@ -81,6 +81,10 @@ public sealed class UNet2DModel
         _convOut = new ConvModule(p, "conv_out", c0, config.OutChannels, 3);
     }
 
+    /// <summary>Builds the model from a loaded weight file (safetensors or .stmw).</summary>
+    public static UNet2DModel FromWeights(Weights.WeightSet weights) =>
+        new(weights.Config, weights.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Data));
+
     /// <summary>The architecture.</summary>
     public UNetConfig Config => _config;
 

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
 namespace StmKernel.UNet.Weights;
 
 /// <summary>
@@ -9,8 +12,9 @@ public static class Crc32
 {
     private const uint Polynomial = 0xEDB88320u;
 
-    // Tables[k][b] = CRC contribution of byte b followed by k zero bytes.
-    private static readonly uint[][] Tables = BuildTables();
+    // Table[256 k + b] = CRC contribution of byte b followed by k zero bytes; one flat array so the
+    // hot loop indexes through a pointer without bounds checks (8 KiB: stays in L1).
+    private static readonly uint[] Table = BuildTable();
 
     /// <summary>The CRC-32 of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => Append(0, data);
@@ -18,36 +22,46 @@ public static class Crc32
     /// <summary>
     /// Extends a running CRC: <c>Append(Compute(a), b) == Compute(a ++ b)</c>. Start with 0.
     /// </summary>
-    public static uint Append(uint crc, ReadOnlySpan<byte> data)
+    public static unsafe uint Append(uint crc, ReadOnlySpan<byte> data)
     {
         uint c = ~crc;
-        uint[] t0 = Tables[0], t1 = Tables[1], t2 = Tables[2], t3 = Tables[3];
-        uint[] t4 = Tables[4], t5 = Tables[5], t6 = Tables[6], t7 = Tables[7];
-        int i = 0;
-        for (; i + 8 <= data.Length; i += 8)
+        fixed (uint* t = Table)
+        fixed (byte* p0 = data)
         {
-            uint lo = c ^ (uint)(data[i] | data[i + 1] << 8 | data[i + 2] << 16 | data[i + 3] << 24);
-            uint hi = (uint)(data[i + 4] | data[i + 5] << 8 | data[i + 6] << 16 | data[i + 7] << 24);
-            c = t7[lo & 0xFF] ^ t6[(lo >> 8) & 0xFF] ^ t5[(lo >> 16) & 0xFF] ^ t4[lo >> 24]
-              ^ t3[hi & 0xFF] ^ t2[(hi >> 8) & 0xFF] ^ t1[(hi >> 16) & 0xFF] ^ t0[hi >> 24];
+            byte* p = p0, end = p0 + data.Length;
+            for (; end - p >= 8; p += 8)
+            {
+                // Little-endian loads: the reflected CRC consumes the lowest byte first.
+                uint lo = c ^ LoadLittleEndian(p);
+                uint hi = LoadLittleEndian(p + 4);
+                c = t[7 * 256 + (lo & 0xFF)] ^ t[6 * 256 + ((lo >> 8) & 0xFF)] ^ t[5 * 256 + ((lo >> 16) & 0xFF)] ^ t[4 * 256 + (lo >> 24)]
+                  ^ t[3 * 256 + (hi & 0xFF)] ^ t[2 * 256 + ((hi >> 8) & 0xFF)] ^ t[256 + ((hi >> 16) & 0xFF)] ^ t[hi >> 24];
+            }
+            for (; p < end; p++) c = t[(c ^ *p) & 0xFF] ^ (c >> 8);
         }
-        for (; i < data.Length; i++) c = t0[(c ^ data[i]) & 0xFF] ^ (c >> 8);
         return ~c;
     }
 
-    private static uint[][] BuildTables()
+    // IsLittleEndian is a JIT-time constant: on little-endian hosts this is one plain load.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe uint LoadLittleEndian(byte* p)
     {
-        var t = new uint[8][];
-        for (int k = 0; k < 8; k++) t[k] = new uint[256];
+        uint v = Unsafe.ReadUnaligned<uint>(p);
+        return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
+    }
+
+    private static uint[] BuildTable()
+    {
+        var t = new uint[8 * 256];
         for (uint b = 0; b < 256; b++)
         {
             uint c = b;
             for (int bit = 0; bit < 8; bit++) c = (c & 1) != 0 ? (c >> 1) ^ Polynomial : c >> 1;
-            t[0][b] = c;
+            t[b] = c;
         }
-        for (int b = 0; b < 256; b++)
+        for (int k = 1; k < 8; k++)
         {
-            for (int k = 1; k < 8; k++) t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xFF];
+            for (int b = 0; b < 256; b++) t[256 * k + b] = (t[256 * (k - 1) + b] >> 8) ^ t[t[256 * (k - 1) + b] & 0xFF];
         }
         return t;
     }

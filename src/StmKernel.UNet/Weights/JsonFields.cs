@@ -16,8 +16,6 @@ internal readonly struct JsonFields(JsonObject obj, string file, string section)
 
     public bool Has(string key) => obj[key] is not null;
 
-    public JsonNode? Node(string key) => obj[key];
-
     public string? String(string key)
     {
         var n = obj[key];
@@ -25,8 +23,6 @@ internal readonly struct JsonFields(JsonObject obj, string file, string section)
         if (n.GetValueKind() != JsonValueKind.String) throw Error(key, $"must be a string, got {Describe(n)}");
         return n.GetValue<string>();
     }
-
-    public string String(string key, string fallback) => String(key) ?? fallback;
 
     public bool Bool(string key, bool fallback)
     {

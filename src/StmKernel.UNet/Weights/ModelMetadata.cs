@@ -45,9 +45,6 @@ public sealed class ModelMetadata
         return m;
     }
 
-    /// <summary>A deep copy.</summary>
-    public ModelMetadata Clone() => new((JsonObject)Json.DeepClone(), _source);
-
     /// <summary>"restore", "sr2" or "sr4"; null when not recorded.</summary>
     public string? Task
     {

@@ -13,10 +13,11 @@ public static class StmwWriter
     /// Writes <paramref name="weights"/> with every tensor stored as <paramref name="dtype"/> (F32 or F16),
     /// in <see cref="ParameterList"/> order, through a temporary file and a rename.
     /// </summary>
-    /// <exception cref="InvalidDataException">The set does not match its architecture, or a value overflows float16.</exception>
+    /// <exception cref="InvalidDataException">The set does not match its architecture, a known metadata field is invalid, or a value overflows float16.</exception>
     public static void Write(string path, WeightSet weights, DType dtype)
     {
         weights.Validate();
+        ModelMetadata.FromJson(weights.Metadata.Json, path); // never write a file the reader would refuse
         byte code = StmwLayout.Code(dtype);
         var specs = ParameterList.For(weights.Config);
         foreach (var s in specs) FloatCodec.CheckRepresentable(weights.Tensors[s.Key].Data, dtype, path, s.Key);

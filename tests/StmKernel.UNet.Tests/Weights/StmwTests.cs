@@ -243,17 +243,28 @@ public class StmwTests
     }
 
     [Fact]
-    public void BadMetadataValuesNameTheFileAndField()
+    public void BadMetadataValuesAreRefusedByWriterAndReader()
     {
         using var dir = new TempDir();
+        string path = dir.File("m.stmw");
         var metadata = new ModelMetadata();
         metadata.Json["sampler"] = new JsonObject { ["kind"] = "euler-a", ["prediction"] = "epsilon", ["schedule"] = "cosine" };
-        string path = dir.File("m.stmw");
-        // The writer does not judge unknown values; the reader does.
-        TestSupport.RandomSet(TestSupport.Tiny, 3, metadata).SaveStmw(path, DType.F16);
-        var e = Assert.Throws<InvalidDataException>(() => WeightSet.Load(path));
-        Assert.Contains(path, e.Message);
+        var e = Assert.Throws<InvalidDataException>(() => TestSupport.RandomSet(TestSupport.Tiny, 3, metadata).SaveStmw(path, DType.F16));
         Assert.Contains("sampler.\"kind\" is \"euler-a\" (expected ddim or fm)", e.Message);
+        Assert.False(File.Exists(path));
+
+        // A file from elsewhere with the same defect: edit a valid file's sampler kind in place.
+        TestSupport.RandomSet(TestSupport.Tiny, 3, new ModelMetadata { Sampler = SamplerSettings.FlowMatching }).SaveStmw(path, DType.F16);
+        byte[] f = File.ReadAllBytes(path);
+        byte[] from = Encoding.UTF8.GetBytes("\"kind\": \"fm\""), to = Encoding.UTF8.GetBytes("\"kind\": \"xx\"");
+        int at = f.AsSpan().IndexOf(from);
+        Assert.True(at > 0);
+        to.CopyTo(f, at);
+        FixCrc(f);
+        File.WriteAllBytes(path, f);
+        e = Assert.Throws<InvalidDataException>(() => WeightSet.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("sampler.\"kind\" is \"xx\" (expected ddim or fm)", e.Message);
     }
 
     [Fact]

@@ -47,6 +47,19 @@ public class WeightSetTests
     }
 
     [Fact]
+    public void SaveSafetensorsWritesADiffusersFolderThatLoadsBack()
+    {
+        using var dir = new TempDir();
+        var set = TestSupport.RandomSet(TestSupport.Tiny, seed: 18);
+        string path = dir.File("model.safetensors");
+        set.SaveSafetensors(path);
+        DiffusersConfig.Save(dir.File("config.json"), set.Config);
+        var back = WeightSet.Load(path);
+        foreach (var (key, t) in set.Tensors) Assert.Equal(t.Data, back.Tensors[key].Data);
+        Assert.Throws<FileNotFoundException>(() => WeightSet.Load(dir.File("absent.safetensors")));
+    }
+
+    [Fact]
     public void FormatIsDetectedByContentNotExtension()
     {
         using var dir = new TempDir();

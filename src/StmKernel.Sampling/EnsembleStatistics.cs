@@ -16,17 +16,25 @@ public static class EnsembleStatistics
             if (m.Length != n) throw new ArgumentException("ensemble members differ in size", nameof(members));
         if (members.Count == 1) return ((float[])members[0].Clone(), null);
 
+        // Member-outer passes over plain arrays (two-pass variance, in double) keep this memory-bound.
+        float[][] list = [.. members];
+        var sum = new double[n];
+        foreach (float[] m in list)
+            for (int i = 0; i < n; i++) sum[i] += m[i];
         var mean = new float[n];
+        for (int i = 0; i < n; i++) sum[i] /= list.Length;
+        var ss = new double[n];
+        foreach (float[] m in list)
+            for (int i = 0; i < n; i++)
+            {
+                double d = m[i] - sum[i];
+                ss[i] += d * d;
+            }
         var std = new float[n];
         for (int i = 0; i < n; i++)
         {
-            double sum = 0;
-            foreach (float[] m in members) sum += m[i];
-            double mu = sum / members.Count;
-            double ss = 0;
-            foreach (float[] m in members) ss += (m[i] - mu) * (m[i] - mu);
-            mean[i] = (float)mu;
-            std[i] = (float)Math.Sqrt(ss / (members.Count - 1));
+            mean[i] = (float)sum[i];
+            std[i] = (float)Math.Sqrt(ss[i] / (list.Length - 1));
         }
         return (mean, std);
     }

@@ -15,6 +15,9 @@ public sealed class GaussianNoise
 {
     private ulong _s0, _s1, _s2, _s3;
     private double _spare;
+
+    /// <summary>1/27, 1/25, …, 1/3, 1: the odd atanh series z·(1 + z²/3 + z⁴/5 + …) for Horner's rule.</summary>
+    private static readonly double[] AtanhSeries = [.. Enumerable.Range(0, 14).Select(k => 1.0 / (27 - 2 * k))];
     private bool _hasSpare;
 
     /// <summary>A generator for (seed, stream).</summary>
@@ -114,7 +117,7 @@ public sealed class GaussianNoise
         double z = (m - 1) / (m + 1);
         double z2 = z * z;
         double sum = 0;
-        for (int k = 27; k >= 1; k -= 2) sum = sum * z2 + 1.0 / k;  // Horner on 1 + z²/3 + z⁴/5 + … + z²⁶/27
+        foreach (double coefficient in AtanhSeries) sum = sum * z2 + coefficient;   // Horner
         return e * 0.6931471805599453 + 2 * z * sum;
     }
 }

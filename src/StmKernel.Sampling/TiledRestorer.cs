@@ -102,7 +102,7 @@ public sealed class TiledRestorer
         {
             Image = new Tensor(mean, h, w),
             StdDev = members > 1 ? new Tensor(std!, h, w) : null,
-            Uncertainty = members > 1 ? UncertaintyMap.Assess(results, h, w, options.Uncertainty) : null,
+            Uncertainty = members > 1 ? UncertaintyMap.Assess(mean, std!, members, h, w, options.Uncertainty) : null,
             Grid = grid,
             Steps = steps,
             EnsembleSize = members,

@@ -9,12 +9,20 @@ public static class UncertaintyMap
     /// </summary>
     public static UncertaintyReport Assess(IReadOnlyList<float[]> members, int height, int width, UncertaintyRule rule)
     {
-        ArgumentNullException.ThrowIfNull(rule);
-        rule.Validate();
+        ArgumentNullException.ThrowIfNull(members);
         if (members.Count < 2) throw new ArgumentException("an uncertainty assessment needs at least 2 ensemble members", nameof(members));
         var (mean, std) = EnsembleStatistics.MeanAndStdDev(members);
-        if (mean.Length != height * width) throw new ArgumentException($"members have {mean.Length} pixels, not {height}×{width}", nameof(members));
-        int n = members.Count, cell = rule.CellSize;
+        return Assess(mean, std!, members.Count, height, width, rule);
+    }
+
+    /// <summary>As the public overload, from precomputed per-pixel mean and sample standard deviation of <paramref name="n"/> members.</summary>
+    internal static UncertaintyReport Assess(float[] mean, float[] std, int n, int height, int width, UncertaintyRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        rule.Validate();
+        if (mean.Length != height * width || std.Length != mean.Length)
+            throw new ArgumentException($"members have {mean.Length} pixels, not {height}×{width}");
+        int cell = rule.CellSize;
         int cx = (width + cell - 1) / cell, cy = (height + cell - 1) / cell;
         double floor = rule.MinSpreadFraction * PercentileRange(mean);
 
@@ -31,7 +39,7 @@ public static class UncertaintyMap
                     {
                         float m = mean[y * width + x];
                         if (!float.IsFinite(m)) continue;
-                        double s = std![y * width + x];
+                        double s = std[y * width + x];
                         sumVar += s * s;
                         sum += m;
                         sumSq += (double)m * m;

@@ -9,7 +9,7 @@ namespace StmKernel.Sampling;
 /// <param name="MaxDisagreement">The largest R = D/(A + D) in the group.</param>
 public sealed record FlaggedRegion(int X, int Y, int Width, int Height, int Cells, double MaxDisagreement);
 
-/// <summary>The outcome of <see cref="UncertaintyMap.Assess"/>.</summary>
+/// <summary>The outcome of <see cref="UncertaintyMap"/>.</summary>
 public sealed class UncertaintyReport
 {
     /// <summary>Cells per row.</summary>

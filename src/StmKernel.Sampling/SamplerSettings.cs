@@ -87,7 +87,8 @@ public sealed record SamplerSettings
     }
 
     /// <summary>
-    /// Reads the metadata's "sampler" object. "kind" is required; every other key defaults to the
+    /// Reads the metadata's "sampler" object (as written by <c>StmKernel.UNet.Weights.ModelMetadata</c>, see
+    /// docs/weights-format.md; the optional "timestep_spacing" and "clip_sample" are ours). "kind" is required; every other key defaults to the
     /// kind's preset (<see cref="DdimDefault"/>, <see cref="FlowMatchingDefault"/>). Unknown values,
     /// wrong types and unsupported combinations throw <see cref="InvalidDataException"/> naming
     /// <paramref name="source"/> and the key.
@@ -115,19 +116,9 @@ public sealed record SamplerSettings
                     ("trailing", TimestepSpacing.Trailing), ("leading", TimestepSpacing.Leading), ("linspace", TimestepSpacing.Linspace)),
                 ClipSample = Bool(obj, "clip_sample", s.ClipSample),
             };
-            // DDIM files may say "solver": "ddim" (or omit it); flow matching names its ODE solver.
-            string? solver = Text(obj, "solver");
-            s = s with
-            {
-                Solver = solver switch
-                {
-                    null => s.Solver,
-                    "ddim" when s.Kind == SamplerKind.Ddim => null,
-                    "euler" => OdeSolver.Euler,
-                    "rk2" => OdeSolver.Rk2,
-                    _ => throw new InvalidDataException($"\"solver\" is \"{solver}\" (expected \"euler\" or \"rk2\", or \"ddim\" for DDIM)"),
-                },
-            };
+            // Flow matching names its ODE solver; DDIM files omit the key (docs/weights-format.md).
+            if (Text(obj, "solver") is not null)
+                s = s with { Solver = Parse(obj, "solver", OdeSolver.Rk2, ("euler", OdeSolver.Euler), ("rk2", OdeSolver.Rk2)) };
             s.Validate();
             return s;
         }
@@ -137,22 +128,26 @@ public sealed record SamplerSettings
         }
     }
 
-    /// <summary>The metadata object, with every key written explicitly.</summary>
-    public JsonObject ToJson() => new()
+    /// <summary>The metadata object with every key written explicitly ("solver" only for flow matching).</summary>
+    public JsonObject ToJson()
     {
-        ["kind"] = Kind == SamplerKind.Ddim ? "ddim" : "fm",
-        ["prediction"] = Prediction == PredictionType.Epsilon ? "epsilon" : "velocity",
-        ["schedule"] = Schedule == NoiseSchedule.Cosine ? "cosine" : "linear",
-        ["num_train_timesteps"] = NumTrainTimesteps,
-        ["time_scale"] = TimeScale,
-        ["solver"] = Solver switch { null => "ddim", OdeSolver.Euler => "euler", _ => "rk2" },
-        ["default_steps"] = DefaultSteps,
-        ["timestep_spacing"] = Spacing switch
+        var obj = new JsonObject
         {
-            TimestepSpacing.Trailing => "trailing", TimestepSpacing.Leading => "leading", _ => "linspace",
-        },
-        ["clip_sample"] = ClipSample,
-    };
+            ["kind"] = Kind == SamplerKind.Ddim ? "ddim" : "fm",
+            ["prediction"] = Prediction == PredictionType.Epsilon ? "epsilon" : "velocity",
+            ["schedule"] = Schedule == NoiseSchedule.Cosine ? "cosine" : "linear",
+            ["num_train_timesteps"] = NumTrainTimesteps,
+            ["time_scale"] = TimeScale,
+            ["default_steps"] = DefaultSteps,
+            ["timestep_spacing"] = Spacing switch
+            {
+                TimestepSpacing.Trailing => "trailing", TimestepSpacing.Leading => "leading", _ => "linspace",
+            },
+            ["clip_sample"] = ClipSample,
+        };
+        if (Solver is OdeSolver solver) obj["solver"] = solver == OdeSolver.Euler ? "euler" : "rk2";
+        return obj;
+    }
 
     private static string? Text(JsonObject obj, string key)
     {

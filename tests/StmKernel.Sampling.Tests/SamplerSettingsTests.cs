@@ -20,9 +20,9 @@ public class SamplerSettingsTests
     }
 
     [Fact]
-    public void DdimMetadataMayNameSolverDdimAndDefaultsTheRest()
+    public void DdimMetadataDefaultsTheRest()
     {
-        var s = SamplerSettings.FromJson(JsonNode.Parse("""{"kind":"ddim","solver":"ddim","default_steps":10,"clip_sample":false}"""));
+        var s = SamplerSettings.FromJson(JsonNode.Parse("""{"kind":"ddim","default_steps":10,"clip_sample":false}"""));
         Assert.Equal(SamplerKind.Ddim, s.Kind);
         Assert.Null(s.Solver);
         Assert.Equal(PredictionType.Epsilon, s.Prediction);
@@ -60,6 +60,7 @@ public class SamplerSettingsTests
     [InlineData("""{"kind":"fm","prediction":"epsilon"}""", "flow matching needs prediction")]
     [InlineData("""{"kind":"fm","solver":"heun"}""", "\"solver\" is \"heun\"")]
     [InlineData("""{"kind":"fm","solver":"ddim"}""", "\"solver\" is \"ddim\"")]
+    [InlineData("""{"kind":"ddim","solver":"ddim"}""", "\"solver\" is \"ddim\"")]
     [InlineData("""{"kind":"ddim","solver":"rk2"}""", "DDIM takes no ODE solver")]
     [InlineData("""{"kind":"ddim","num_train_timesteps":999.5}""", "must be an integer")]
     [InlineData("""{"kind":"ddim","num_train_timesteps":"1000"}""", "must be a number")]
@@ -74,6 +75,21 @@ public class SamplerSettingsTests
         var e = Assert.Throws<InvalidDataException>(() => SamplerSettings.FromJson(JsonNode.Parse(json), "small-fm.safetensors"));
         Assert.StartsWith("small-fm.safetensors: ", e.Message);
         Assert.Contains(expected, e.Message);
+    }
+
+    [Fact]
+    public void ReadsWhatTheWeightsConverterRecords()
+    {
+        // The objects `stmkernel convert-weights --sampler ddim|fm` writes (docs/weights-format.md).
+        var ddim = SamplerSettings.FromJson(JsonNode.Parse("""
+            {"kind":"ddim","prediction":"epsilon","schedule":"cosine","num_train_timesteps":1000,"time_scale":1,"default_steps":10}
+            """));
+        Assert.Equal(SamplerSettings.DdimDefault, ddim);
+        var fm = SamplerSettings.FromJson(JsonNode.Parse("""
+            {"kind":"fm","prediction":"velocity","schedule":"linear","num_train_timesteps":1000,"time_scale":1000,"default_steps":10,"solver":"rk2"}
+            """));
+        Assert.Equal(SamplerSettings.FlowMatchingDefault with { DefaultSteps = 10 }, fm);
+        Assert.False(ddim.ToJson().ContainsKey("solver"));
     }
 
     [Fact]

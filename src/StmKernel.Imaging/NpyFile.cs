@@ -10,7 +10,8 @@ namespace StmKernel.Imaging;
 /// </summary>
 public static class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // Not "\x93NUMPY"u8: C#'s \x escape makes U+0093, which UTF-8 encodes as two bytes (C2 93).
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads an array; the result is C-ordered float32 with the file's shape.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid .npy of a supported dtype; the message names the file.</exception>

@@ -34,13 +34,16 @@ internal static class Filters
         if (!(sigma > 0)) return src.Clone();
         var k = GaussianKernel(sigma);
         int r = k.Length / 2, w = src.Width, h = src.Height;
-        var tmp = new double[w * h];
-        for (int y = 0; y < h; y++)
+        var (pad, stride) = Pad(src, r, r);
+        // Rows first over the padded height, then columns: both passes read without border tests.
+        var tmp = new double[(h + 2 * r) * w];
+        for (int y = 0; y < h + 2 * r; y++)
         {
             for (int x = 0; x < w; x++)
             {
                 double s = 0;
-                for (int j = -r; j <= r; j++) s += k[j + r] * src.Data[y * w + Reflect(x + j, w)];
+                int o = y * stride + x;
+                for (int j = 0; j < k.Length; j++) s += k[j] * pad[o + j];
                 tmp[y * w + x] = s;
             }
         }
@@ -50,11 +53,24 @@ internal static class Filters
             for (int x = 0; x < w; x++)
             {
                 double s = 0;
-                for (int j = -r; j <= r; j++) s += k[j + r] * tmp[Reflect(y + j, h) * w + x];
+                for (int j = 0; j < k.Length; j++) s += k[j] * tmp[(y + j) * w + x];
                 dst.Data[y * w + x] = (float)s;
             }
         }
         return dst;
+    }
+
+    /// <summary>The plane surrounded by <paramref name="before"/> / <paramref name="after"/> mirrored pixels, so window loops need no border tests.</summary>
+    private static (float[] Data, int Stride) Pad(Plane src, int before, int after)
+    {
+        int w = src.Width, h = src.Height, pw = w + before + after, ph = h + before + after;
+        var data = new float[pw * ph];
+        for (int y = 0; y < ph; y++)
+        {
+            var row = src.Row(Reflect(y - before, h));
+            for (int x = 0; x < pw; x++) data[y * pw + x] = row[Reflect(x - before, w)];
+        }
+        return (data, pw);
     }
 
     /// <summary>Median over a k × k window (offsets −⌊k/2⌋ … k − 1 − ⌊k/2⌋), reflect borders.</summary>
@@ -63,6 +79,7 @@ internal static class Filters
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), $"median size must be ≥ 1, got {size}");
         if (size == 1) return src.Clone();
         int w = src.Width, h = src.Height, lo = size / 2, n = size * size;
+        var (pad, stride) = Pad(src, lo, size - 1 - lo);
         var dst = new Plane(w, h);
         var window = new float[n];
         for (int y = 0; y < h; y++)
@@ -70,10 +87,10 @@ internal static class Filters
             for (int x = 0; x < w; x++)
             {
                 int m = 0;
-                for (int dy = -lo; dy < size - lo; dy++)
+                for (int dy = 0; dy < size; dy++)
                 {
-                    int row = Reflect(y + dy, h) * w;
-                    for (int dx = -lo; dx < size - lo; dx++) window[m++] = src.Data[row + Reflect(x + dx, w)];
+                    pad.AsSpan((y + dy) * stride + x, size).CopyTo(window.AsSpan(m));
+                    m += size;
                 }
                 dst.Data[y * w + x] = Select(window, n / 2);
             }
@@ -86,6 +103,7 @@ internal static class Filters
     {
         if (kernel.Length != size * size) throw new ArgumentException($"kernel of {kernel.Length} values is not {size}×{size}");
         int w = src.Width, h = src.Height, lo = size / 2;
+        var (pad, stride) = Pad(src, lo, size - 1 - lo);
         var dst = new Plane(w, h);
         for (int y = 0; y < h; y++)
         {
@@ -94,8 +112,8 @@ internal static class Filters
                 double s = 0;
                 for (int dy = 0; dy < size; dy++)
                 {
-                    int row = Reflect(y + dy - lo, h) * w;
-                    for (int dx = 0; dx < size; dx++) s += kernel[dy * size + dx] * src.Data[row + Reflect(x + dx - lo, w)];
+                    int row = (y + dy) * stride + x;
+                    for (int dx = 0; dx < size; dx++) s += kernel[dy * size + dx] * pad[row + dx];
                 }
                 dst.Data[y * w + x] = (float)s;
             }

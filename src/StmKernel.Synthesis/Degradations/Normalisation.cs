@@ -6,8 +6,9 @@ public static class Normalisation
     /// <summary>Maps [min, max] linearly onto [lo, hi]; a constant plane becomes (lo + hi) / 2. NaN/∞ are rejected.</summary>
     public static Plane ToRange(Plane src, float lo, float hi)
     {
+        foreach (float v in src.Data)
+            if (!float.IsFinite(v)) throw new ArgumentException("plane holds NaN or infinite values");
         var (min, max) = src.Range();
-        if (!float.IsFinite(min) || !float.IsFinite(max)) throw new ArgumentException("plane holds NaN or infinite values");
         var dst = new Plane(src.Width, src.Height);
         double span = (double)max - min;
         for (int i = 0; i < dst.Data.Length; i++)

@@ -76,6 +76,34 @@ internal sealed class LatticePattern
         return h;
     }
 
+    // Row-by-row evaluation without a cosine per pixel: cos(a + b) = cos a cos b − sin a sin b with
+    // a = fx·x tabulated once per column and b = fy·y + φ once per row.
+    private double[]? _colCos, _colSin;
+    private readonly double[] _rowCos = new double[5], _rowSin = new double[5];
+    private int _row = int.MinValue;
+
+    /// <summary>Height at integer pixel (x, y) of an image <paramref name="width"/> wide; same value as <see cref="Height"/>.</summary>
+    public double HeightAt(int x, int y, int width)
+    {
+        int n = _amp.Length;
+        if (_colCos is null || _colCos.Length != n * width)
+        {
+            _colCos = new double[n * width];
+            _colSin = new double[n * width];
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < width; c++) { _colCos[i * width + c] = Math.Cos(_fx[i] * c); _colSin[i * width + c] = Math.Sin(_fx[i] * c); }
+            _row = int.MinValue;
+        }
+        if (y != _row)
+        {
+            for (int i = 0; i < n; i++) { _rowCos[i] = Math.Cos(_fy[i] * y + _phase[i]); _rowSin[i] = Math.Sin(_fy[i] * y + _phase[i]); }
+            _row = y;
+        }
+        double h = 0;
+        for (int i = 0; i < n; i++) h += _amp[i] * (_colCos[i * width + x] * _rowCos[i] - _colSin![i * width + x] * _rowSin[i]);
+        return h;
+    }
+
     /// <summary>
     /// The nearest dimer site to (x, y): image coordinates of the site centre and the unit vector
     /// across the row (where the two atoms of the dimer sit).

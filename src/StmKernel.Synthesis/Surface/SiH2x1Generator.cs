@@ -53,6 +53,8 @@ public static class SiH2x1Generator
         var heights = new Plane(w, h);
         var terrace = new int[w * h];
         double edgePx = sp.StepEdgeWidth / px;
+        int lastTerrace = int.MinValue;
+        LatticePattern? pattern = null;
         for (int y = 0; y < h; y++)
         {
             for (int x = 0; x < w; x++)
@@ -63,7 +65,8 @@ public static class SiH2x1Generator
                 level += pitDepth;
                 double z = -sp.StepHeight * level;
                 if (sp.LevelMiscut && !double.IsInfinity(terraceWidthPx)) z += sp.StepHeight * downhillPos / terraceWidthPx;
-                z += PatternOf(n).Height(x, y);
+                if (n != lastTerrace) { pattern = PatternOf(n); lastTerrace = n; }
+                z += pattern!.HeightAt(x, y, w);
                 heights[y, x] = (float)z;
                 terrace[y * w + x] = n;
             }

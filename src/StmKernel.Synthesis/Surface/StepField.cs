@@ -74,7 +74,11 @@ internal sealed class StepField
         else if (p >= (k0 + 1) * _w + Delta(k0 + 1, q)) n = k0 + 1;
         double level = k0 - 2;
         for (int k = k0 - 1; k <= k0 + 2; k++)
-            level += 1.0 / (1.0 + Math.Exp(-(p - k * _w - Delta(k, q)) / edgeWidth));
+        {
+            double t = (p - k * _w - Delta(k, q)) / edgeWidth;
+            // Far from the edge the logistic is 0 or 1 to double precision: skip the exponential.
+            level += t > 40 ? 1 : t < -40 ? 0 : 1.0 / (1.0 + Math.Exp(-t));
+        }
         return (n, level, p);
     }
 }

@@ -31,7 +31,7 @@ public sealed class SynthCommand : ICliCommand
         string dir = args.Required("o", "out");
         args.EnsureAllUsed();
 
-        var parameters = new SurfaceParameters { Width = size, Height = size, PixelSize = pixelNm * 1e-9 };
+        var parameters = new SurfaceParameters { Width = size, Height = size, PixelSize = pixelNm / 1e9 };
         Directory.CreateDirectory(dir);
         string manifest = Path.Combine(dir, "manifest.json");
         if (File.Exists(manifest)) throw new CliException($"{manifest} already exists; choose an empty folder");

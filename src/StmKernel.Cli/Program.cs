@@ -6,7 +6,9 @@ ICliCommand[] commands =
 [
     new BenchCommand(),
     new ConvertWeightsCommand(),
+    new DegradeCommand(),
     new ForwardCommand(),
+    new SynthCommand(),
 ];
 
 return CommandRunner.Run(args, commands, Console.Out, Console.Error);

@@ -3,9 +3,10 @@ namespace StmKernel.Imaging;
 /// <summary>
 /// The one exception every reader and writer in this library throws for a bad file: it names the
 /// file, the field that is wrong and the expected and actual values. Derives from
-/// <see cref="InvalidDataException"/> so callers that catch that keep working.
+/// <see cref="IOException"/> (InvalidDataException is sealed), so callers that report I/O problems
+/// as user errors, like the command line, handle it without a stack trace.
 /// </summary>
-public sealed class StmFileException : InvalidDataException
+public sealed class StmFileException : IOException
 {
     /// <summary>Creates the exception; the message is "FILE: FIELD: expected EXPECTED, found ACTUAL".</summary>
     public StmFileException(string file, string field, string expected, string actual, Exception? inner = null)

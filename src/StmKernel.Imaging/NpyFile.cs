@@ -10,7 +10,8 @@ namespace StmKernel.Imaging;
 /// </summary>
 public static class NpyFile
 {
-    private static ReadOnlySpan<byte> Magic => "\x93NUMPY"u8;
+    // Byte 0x93 then "NUMPY". (A u8 literal "\x93NUMPY" would encode U+0093 as two UTF-8 bytes.)
+    internal static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads an array; the result is C-ordered float32 with the file's shape.</summary>
     /// <exception cref="StmFileException">The file is not a valid .npy of a supported dtype; the message names the file and field.</exception>

@@ -19,7 +19,7 @@ public static class StmFile
         if (head.StartsWith(OmicronMatrixReader.Magic)) return StmFormat.OmicronMatrix;
         if (head.StartsWith(CreatecDatReader.MagicCompressed) || head.StartsWith(CreatecDatReader.MagicRaw)) return StmFormat.CreatecDat;
         if (head.StartsWith(GwyddionFile.Magic)) return StmFormat.Gwyddion;
-        if (head.StartsWith("\x93NUMPY"u8)) return StmFormat.Npy;
+        if (head.StartsWith(NpyFile.Magic)) return StmFormat.Npy;
         if (head.StartsWith(TiffFile.MagicLE) || head.StartsWith(TiffFile.MagicBE)) return StmFormat.Tiff;
         if (head.StartsWith(PngFile.Magic)) return StmFormat.Png;
         return null;

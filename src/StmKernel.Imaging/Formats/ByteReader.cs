@@ -9,13 +9,24 @@ namespace StmKernel.Imaging.Formats;
 /// and throws <see cref="StmFileException"/> naming the file and the field, so no reader can run
 /// past the end, loop on a bad length or allocate more than the file could hold.
 /// </summary>
-internal sealed class ByteReader(byte[] bytes, string file)
+internal sealed class ByteReader(byte[] bytes, string file, int start = 0, int end = -1)
 {
     public byte[] Bytes { get; } = bytes;
     public string File { get; } = file;
-    public int Position { get; set; }
-    public int Length => Bytes.Length;
-    public int Remaining => Bytes.Length - Position;
+    public int Position { get; set; } = start;
+
+    /// <summary>End of the readable window (exclusive): a block's end when reading inside a block.</summary>
+    public int Length { get; } = end < 0 ? bytes.Length : end;
+    public int Remaining => Length - Position;
+
+    /// <summary>A reader over the next <paramref name="count"/> bytes (no copy); this reader skips past them.</summary>
+    public ByteReader Window(int count, string field)
+    {
+        Need(count, field);
+        var w = new ByteReader(Bytes, File, Position, Position + count);
+        Position += count;
+        return w;
+    }
 
     public StmFileException Bad(string field, string expected, string actual) => new(File, field, expected, actual);
 
@@ -23,7 +34,7 @@ internal sealed class ByteReader(byte[] bytes, string file)
     public void Need(long count, string field)
     {
         if (count < 0 || count > Remaining)
-            throw Bad(field, $"{count} more bytes at offset {Position}", $"{Remaining} bytes left in a {Length}-byte file");
+            throw Bad(field, $"{count} more bytes at offset {Position}", $"{Remaining} bytes left (data ends at offset {Length})");
     }
 
     public ReadOnlySpan<byte> Take(int count, string field)
@@ -49,8 +60,8 @@ internal sealed class ByteReader(byte[] bytes, string file)
     /// <summary>A NUL-terminated string (UTF-8), at most the rest of the file.</summary>
     public string CString(string field)
     {
-        int end = Array.IndexOf(Bytes, (byte)0, Position);
-        if (end < 0) throw Bad(field, "a NUL-terminated string", "no NUL before the end of the file");
+        int end = Array.IndexOf(Bytes, (byte)0, Position, Remaining);
+        if (end < 0) throw Bad(field, "a NUL-terminated string", "no NUL before the end of the data");
         string s = Encoding.UTF8.GetString(Bytes, Position, end - Position);
         Position = end + 1;
         return s;

@@ -49,9 +49,7 @@ internal sealed class MatrixParameterFile
         uint len = r.U32LE($"{tag} block length");
         if (HasTimestamp(tag)) r.Skip(8, $"{tag} timestamp");
         r.Need(len, $"{tag} block ({len} bytes)");
-        int end = r.Position + (int)len;
-        var body = new ByteReader(r.Bytes[r.Position..end], r.File);
-        r.Position = end;
+        var body = r.Window((int)len, $"{tag} block");
         switch (tag)
         {
             case "EEPA": InitialValues(body); break;

@@ -32,7 +32,7 @@ internal static class OmicronMatrixReader
             uint len = r.U32LE($"{tag} length");
             if (tag == "DESC")
             {
-                var d = new ByteReader(r.Take(checked((int)Math.Min(len, (uint)r.Remaining)), "DESC block").ToArray(), file);
+                var d = r.Window((int)Math.Min(len, (uint)r.Remaining), "DESC block");
                 d.Skip(20, "DESC header");
                 intended = d.U32LE("DESC intended point count");
                 captured = d.U32LE("DESC captured point count");

@@ -92,11 +92,16 @@ public sealed class StmImage
     public float this[int x, int y] => Data[y * Width + x];
 
     /// <summary>A copy with new pixel data of the same size and all metadata kept.</summary>
-    public StmImage WithData(float[] data) => new(data, Width, Height)
+    public StmImage WithData(float[] data) => Copy(data, Channel, Metadata);
+
+    /// <summary>The same pixels under another channel name and, optionally, other metadata (e.g. "Z classical").</summary>
+    public StmImage Relabel(string channel, IReadOnlyDictionary<string, string>? metadata = null) => Copy(Data, channel, metadata ?? Metadata);
+
+    private StmImage Copy(float[] data, string channel, IReadOnlyDictionary<string, string> metadata) => new(data, Width, Height)
     {
         PixelSizeX = PixelSizeX, PixelSizeY = PixelSizeY, PhysicalSizeKnown = PhysicalSizeKnown,
-        OffsetX = OffsetX, OffsetY = OffsetY, ZUnit = ZUnit, Channel = Channel, Direction = Direction,
+        OffsetX = OffsetX, OffsetY = OffsetY, ZUnit = ZUnit, Channel = channel, Direction = Direction,
         SlowScan = SlowScan, BiasVolts = BiasVolts, Setpoint = Setpoint, SetpointUnit = SetpointUnit,
-        SourceFile = SourceFile, Metadata = Metadata,
+        SourceFile = SourceFile, Metadata = metadata,
     };
 }

@@ -10,7 +10,7 @@ public class RoundTripTests
         if (withNaN) { d[5] = float.NaN; d[w * h - 1] = float.NaN; }
         return new StmImage(d, w, h)
         {
-            PixelSizeX = 0.195e-9, PixelSizeY = 0.25e-9, ZUnit = "m", Channel = channel, Direction = ScanDirection.Backward,
+            PixelSizeX = 0.195e-9, PixelSizeY = 0.25e-9, ZUnit = "m", Channel = channel, Direction = ScanDirection.Backward, SlowScan = "up",
             BiasVolts = -2.0, Setpoint = 5e-11, SetpointUnit = "A", OffsetX = 1e-8, OffsetY = -2e-8,
         };
     }
@@ -29,6 +29,8 @@ public class RoundTripTests
         var ra = doc.Channels[0];
         Assert.Equal("Z", ra.Channel);
         Assert.Equal(ScanDirection.Backward, ra.Direction);
+        Assert.Equal("up", ra.SlowScan);
+        Assert.True(ra.PhysicalSizeKnown);
         Assert.Equal((23, 17), (ra.Width, ra.Height));
         Assert.Equal(a.PixelSizeX, ra.PixelSizeX, 1e-20);
         Assert.Equal(a.PixelSizeY, ra.PixelSizeY, 1e-20);

@@ -14,6 +14,7 @@ internal static partial class GwyddionFile
 {
     public static ReadOnlySpan<byte> Magic => "GWYP"u8;
     private const string MissingMarker = "/data/stmkernel-missing-mask";
+    private const string UnknownSizeKey = "Lateral size";
 
     [GeneratedRegex(@"^/(\d+)/data$")]
     private static partial Regex DataKey();
@@ -41,12 +42,17 @@ internal static partial class GwyddionFile
             var meta = new Dictionary<string, string>();
             if (top[$"/{id}/meta"] is GwyObject m)
                 foreach (var (k, v) in m.Components) if (v is string s) meta[k] = s;
+            // Our own files carry channel and direction in the metadata; others only have a title.
             (string channel, ScanDirection dir) = ParseTitle(title);
+            if (meta.TryGetValue("Channel", out var mc)) channel = mc;
+            if (meta.TryGetValue("Direction", out var md)) dir = md == "backward" ? ScanDirection.Backward : ScanDirection.Forward;
             images.Add(new StmImage(data, xres, yres)
             {
                 PixelSizeX = xreal / xres, PixelSizeY = yreal / yres,
                 OffsetX = field["xoff"] as double? ?? 0, OffsetY = field["yoff"] as double? ?? 0,
                 ZUnit = Unit(field["si_unit_z"]), Channel = channel, Direction = dir,
+                SlowScan = meta.TryGetValue("Slow scan", out var slow) ? slow : null,
+                PhysicalSizeKnown = !meta.ContainsKey(UnknownSizeKey),
                 BiasVolts = MetaDouble(meta, "Bias"), Setpoint = MetaDouble(meta, "Setpoint"),
                 SetpointUnit = meta.TryGetValue("Setpoint unit", out var su) ? su : null,
                 SourceFile = file, Metadata = meta,
@@ -123,7 +129,8 @@ internal static partial class GwyddionFile
             if (im.SourceFile is { } src) meta.Add("Source file", src);
             meta.Add("Channel", im.Channel);
             meta.Add("Direction", im.Direction == ScanDirection.Forward ? "forward" : "backward");
-            if (!im.PhysicalSizeKnown) meta.Add("Lateral size", "unknown (pixel units)");
+            if (im.SlowScan is { } slowScan) meta.Add("Slow scan", slowScan);
+            if (!im.PhysicalSizeKnown) meta.Add(UnknownSizeKey, "unknown (pixel units)");
             top.Add($"/{id}/meta", meta);
         }
         SafeWrite.Write(path, s => { s.Write(Magic); top.Write(s); });

@@ -77,5 +77,4 @@ internal sealed class ByteReader(byte[] bytes, string file, int start = 0, int e
     }
 
     public static string Num(long v) => v.ToString(CultureInfo.InvariantCulture);
-    public static string Num(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

@@ -5,9 +5,12 @@ using StmKernel.Cli.Commands;
 ICliCommand[] commands =
 [
     new BenchCommand(),
+    new ClassicalCommand(),
+    new ConvertCommand(),
     new ConvertWeightsCommand(),
     new DegradeCommand(),
     new ForwardCommand(),
+    new InfoCommand(),
     new SynthCommand(),
 ];
 

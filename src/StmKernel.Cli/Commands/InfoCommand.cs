@@ -1,5 +1,6 @@
 using System.Globalization;
 using StmKernel.Imaging;
+using StmKernel.UNet.Weights;
 
 namespace StmKernel.Cli.Commands;
 
@@ -7,22 +8,25 @@ namespace StmKernel.Cli.Commands;
 public sealed class InfoCommand : ICliCommand
 {
     public string Name => "info";
-    public string Summary => "describe a file: STM scans and images (channels, sizes, units, bias, setpoint)";
+    public string Summary => "describe a file: STM scans and images (channels, sizes, units, bias, setpoint) or model weights";
     public string Usage => """
         usage: stmkernel info FILE
 
         Prints the channels of an STM or image file (Nanonis .sxm, Omicron MATRIX *_mtrx,
         Createc .dat, Gwyddion .gwy, .npy, TIFF, PNG; detected from the file's first bytes):
         size in pixels, physical size, pixel size, value unit and range, bias and setpoint.
+        For model weights (.stmw or diffusers safetensors): architecture, parameter count, dtype,
+        checksum and metadata.
         """;
 
     /// <summary>
     /// File kinds this command describes, tried in order on the file's first bytes. To describe a
     /// new kind (e.g. model weights), add one entry: a test on the head bytes and a describer.
     /// </summary>
-    private static readonly (string Kind, Func<byte[], bool> Matches, Action<string, TextWriter> Describe)[] Kinds =
+    private static readonly (string Kind, Func<string, byte[], bool> Matches, Action<string, TextWriter> Describe)[] Kinds =
     [
-        ("STM scan or image", head => StmFile.Detect(head) is not null, DescribeStm),
+        ("model weights (.stmw, safetensors)", (path, _) => WeightFile.IsWeightFile(path), WeightsInfo.Describe),
+        ("STM scan or image", (_, head) => StmFile.Detect(head) is not null, DescribeStm),
     ];
 
     public int Run(ArgReader args)
@@ -35,7 +39,7 @@ public sealed class InfoCommand : ICliCommand
         using (var fs = File.OpenRead(path)) head = head[..fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
         foreach (var (_, matches, describe) in Kinds)
         {
-            if (!matches(head)) continue;
+            if (!matches(path, head)) continue;
             describe(path, Console.Out);
             return 0;
         }

@@ -46,6 +46,25 @@ public class DegradationPropertyTests
     }
 
     [Fact]
+    public void MultiTipInsetComputesTheSameMiddle()
+    {
+        var h = TestImages.Random(70, 64, 12);
+        var rng = new Rng(13);
+        for (int i = 0; i < 8; i++)
+        {
+            var p = MultiTip.Sample(rng);
+            var full = MultiTip.Apply(h, p);
+            var inset = MultiTip.Apply(h, p, inset: 20);
+            for (int y = 0; y < 64; y++)
+                for (int x = 0; x < 70; x++)
+                {
+                    bool inside = x >= 20 && x < 50 && y >= 20 && y < 44;
+                    Assert.Equal(inside ? full[y, x] : h[y, x], inset[y, x], 5);
+                }
+        }
+    }
+
+    [Fact]
     public void MisalignmentMovesWholeLinesAndKeepsTheirValues()
     {
         var src = TestImages.Random(50, 20, 3);

@@ -36,6 +36,15 @@ public sealed class PairSourceTests : IDisposable
     }
 
     [Fact]
+    public void ParallelDrawsEqualSequentialDraws()
+    {
+        var source = new PairSource(new ProceduralSource(Small, 4), DegradationSettings.Paper(), 4);
+        var parallel = new TrainingPair[6];
+        Parallel.For(0, 6, i => parallel[i] = source.Get(DataSplit.Train, i));
+        for (int i = 0; i < 6; i++) Assert.Equal(source.Get(DataSplit.Train, i).Degraded.Data, parallel[i].Degraded.Data);
+    }
+
+    [Fact]
     public void ProceduralSplitsNeverShareASurface()
     {
         var src = new ProceduralSource(Small, 1);

@@ -12,10 +12,12 @@ public sealed class DegradeCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel degrade --mode all|multitip|misalign|tipchange|blunt|lines|sr2|sr4 --count N [--seed S]
-                                 [--pristine DIR] [--split train|validation|test] -o DIR
+                                 [--pristine DIR [--split-seed K]] [--split train|validation|test] -o DIR
           all: every degradation with the paper's probabilities; multitip … lines: that type only,
           always applied; sr2/sr4: every 2nd/4th scan line only. Pristine images come from the
-          procedural generator, or from DIR/*.npy (split by file, seed S). Writes DIR/clean.npy,
+          procedural generator, or from DIR/*.npy, assigned to train/validation/test by file with
+          a shuffle of seed K (default 0: keep K fixed across runs so the splits stay disjoint
+          from what a model was trained on). Writes DIR/clean.npy,
           DIR/degraded.npy ([N, 1, 128, 128] in [-1, 1]) and DIR/manifest.json (every sampled
           parameter). Default split: test. Existing files are never overwritten.
         """;
@@ -29,6 +31,7 @@ public sealed class DegradeCommand : ICliCommand
         if (count < 0) throw new CliException("missing required option --count");
         long seed = args.Int("seed", 0);
         string? pristine = args.Option("pristine");
+        long splitSeed = args.Int("split-seed", 0);
         string splitName = args.Option("split") ?? "test";
         var split = splitName switch
         {
@@ -42,7 +45,7 @@ public sealed class DegradeCommand : ICliCommand
 
         IPristineSource source = pristine is null
             ? new ProceduralSource(ProceduralSource.DefaultParameters, seed)
-            : new NpyFolderSource(pristine, seed);
+            : new NpyFolderSource(pristine, splitSeed);
         var pairs = new PairSource(source, DegradationSettings.ForMode(mode), seed);
         double seconds;
         using (var bar = new ProgressBar("degrade " + DegradationModeNames.Name(mode), count, "pairs"))

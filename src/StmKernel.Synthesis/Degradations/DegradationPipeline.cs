@@ -51,7 +51,8 @@ public sealed class DegradationPipeline
         var clean = rotated.Crop(plan.CropX, plan.CropY, size, size);
 
         var window = MirroredWindow(rotated, plan.CropX - Margin, plan.CropY - Margin, size + 2 * Margin);
-        if (plan.MultiTip is { } mt) window = MultiTip.Apply(window, mt);
+        // Only the crop and the columns a line shift can pull in are kept: skip the rest of the window.
+        if (plan.MultiTip is { } mt) window = MultiTip.Apply(window, mt, inset: Margin - ScanLineMisalignment.MaxShift);
         if (plan.LineShifts is { } shifts)
         {
             var all = new int[window.Height];

@@ -104,23 +104,41 @@ public static class MultiTip
         }
     }
 
-    /// <summary>Applies eq. 1 to <paramref name="h"/> (expected in [0, 1]).</summary>
-    public static Plane Apply(Plane h, MultiTipParameters p)
+    /// <summary>
+    /// Applies eq. 1 to <paramref name="h"/> (expected in [0, 1]). With <paramref name="inset"/> &gt; 0
+    /// the ghosts are computed only for pixels at least that far from the border (the outer ring
+    /// keeps h): the pipeline needs only the middle of its window, and the kernels dominate the cost.
+    /// </summary>
+    public static Plane Apply(Plane h, MultiTipParameters p, int inset = 0)
     {
+        int w = h.Width, ht = h.Height;
+        if (inset < 0 || 2 * inset >= Math.Min(w, ht)) throw new ArgumentOutOfRangeException(nameof(inset), $"inset {inset} leaves nothing of a {w}×{ht} plane");
         var f = h.Clone();
         foreach (var t in p.Copies)
         {
             var ghost = Filters.Shift(h, t.OffsetX, t.OffsetY);
             var g = ghost.Data;
             for (int i = 0; i < g.Length; i++) g[i] = (float)(t.A / (1 + Math.Exp(t.C - t.D * g[i])));
-            ghost = t.Kernel.Kind switch
+            // Filter only the region plus the kernel's reach, so its borders never touch the kept pixels.
+            int reach = Math.Min(inset, Reach(t.Kernel));
+            int x0 = inset - reach;
+            var region = ghost.Crop(x0, x0, w - 2 * x0, ht - 2 * x0);
+            region = t.Kernel.Kind switch
             {
-                TipKernelKind.Gaussian => Filters.Gaussian(ghost, t.Kernel.Sigma),
-                TipKernelKind.Median => Filters.Median(ghost, t.Kernel.Size),
-                _ => Filters.Correlate(ghost, t.Kernel.Weights!, t.Kernel.Size),
+                TipKernelKind.Gaussian => Filters.Gaussian(region, t.Kernel.Sigma),
+                TipKernelKind.Median => Filters.Median(region, t.Kernel.Size),
+                _ => Filters.Correlate(region, t.Kernel.Weights!, t.Kernel.Size),
             };
-            for (int i = 0; i < g.Length; i++) f.Data[i] += ghost.Data[i];
+            for (int y = inset; y < ht - inset; y++)
+            {
+                var dst = f.Row(y);
+                var src = region.Row(y - x0);
+                for (int x = inset; x < w - inset; x++) dst[x] += src[x - x0];
+            }
         }
         return f;
     }
+
+    /// <summary>How far (px) a kernel reads from its centre.</summary>
+    private static int Reach(TipKernel k) => k.Kind == TipKernelKind.Gaussian ? (int)(4.0 * k.Sigma + 0.5) : k.Size / 2;
 }

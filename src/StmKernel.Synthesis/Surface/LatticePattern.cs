@@ -42,7 +42,7 @@ internal sealed class LatticePattern
         var terms = new (double Fu, double Fv, double A)[]
         {
             (0, fr, rowPeakToPeak / 2),
-            (0, 2 * fr, rowPeakToPeak / 2 * secondHarmonic),
+            (0, 2 * fr, -rowPeakToPeak / 2 * secondHarmonic), // negative: flat bright tops, narrow dark troughs
             (fd, 0, dimerPeakToPeak / 4),
             (fd, fr, dimerPeakToPeak / 8),
             (fd, -fr, dimerPeakToPeak / 8),
@@ -68,21 +68,13 @@ internal sealed class LatticePattern
     /// <summary>Dimer spacing along a row (px).</summary>
     public double DimerPeriod { get; }
 
-    /// <summary>Height of the pattern at pixel centre (x, y).</summary>
-    public double Height(double x, double y)
-    {
-        double h = 0;
-        for (int i = 0; i < _amp.Length; i++) h += _amp[i] * Math.Cos(_fx[i] * x + _fy[i] * y + _phase[i]);
-        return h;
-    }
-
     // Row-by-row evaluation without a cosine per pixel: cos(a + b) = cos a cos b − sin a sin b with
     // a = fx·x tabulated once per column and b = fy·y + φ once per row.
     private double[]? _colCos, _colSin;
     private readonly double[] _rowCos = new double[5], _rowSin = new double[5];
     private int _row = int.MinValue;
 
-    /// <summary>Height at integer pixel (x, y) of an image <paramref name="width"/> wide; same value as <see cref="Height"/>.</summary>
+    /// <summary>Height of the pattern at pixel (x, y) of an image <paramref name="width"/> wide.</summary>
     public double HeightAt(int x, int y, int width)
     {
         int n = _amp.Length;

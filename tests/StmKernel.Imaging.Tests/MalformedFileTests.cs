@@ -64,6 +64,10 @@ public class MalformedFileTests
         Assert.Equal("up", up.SlowScan);
         for (int y = 0; y < down.Height; y++)
             for (int x = 0; x < down.Width; x++) Assert.Equal(down[x, down.Height - 1 - y], up[x, y]);
+        // Gwyddion 2.62 reads the same edited file the same way (fixture from tools/reference/gwy_fixtures.py).
+        using var fx = TestData.Fixture("pf_nanonis_up.sxm");
+        foreach (var s in fx.RootElement.GetProperty("channels")[0].GetProperty("spots").EnumerateArray())
+            Assert.Equal((float)s[2].GetDouble(), up[s[0].GetInt32(), s[1].GetInt32()]);
     }
 
     [RealDataFact]

@@ -17,6 +17,7 @@ public static class NpyFile
     /// <exception cref="StmFileException">The file is not a valid .npy of a supported dtype; the message names the file and field.</exception>
     public static (float[] Data, int[] Shape) Read(string path)
     {
+        SafeWrite.Protect(path);
         using var fs = File.OpenRead(path);
         return Read(fs, path);
     }

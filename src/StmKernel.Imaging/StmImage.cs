@@ -91,6 +91,18 @@ public sealed class StmImage
     /// <summary>The value at column <paramref name="x"/>, row <paramref name="y"/>.</summary>
     public float this[int x, int y] => Data[y * Width + x];
 
+    /// <summary>The pixels as a [1, 1, height, width] tensor (a copy; NaN stays NaN).</summary>
+    public StmKernel.Tensors.Tensor ToTensor() => new((float[])Data.Clone(), 1, 1, Height, Width);
+
+    /// <summary>A copy whose pixels come from a [1, 1, H, W] (or [H, W]) tensor of this image's size, metadata kept.</summary>
+    public StmImage WithTensor(StmKernel.Tensors.Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        bool fits = tensor.Rank is 2 or 4 && tensor.Dim(-1) == Width && tensor.Dim(-2) == Height && tensor.Length == Data.Length;
+        if (!fits) throw new ArgumentException($"tensor {tensor.ShapeText} does not hold one {Height}×{Width} image", nameof(tensor));
+        return WithData((float[])tensor.Data.Clone());
+    }
+
     /// <summary>A copy with new pixel data of the same size and all metadata kept.</summary>
     public StmImage WithData(float[] data) => Copy(data, Channel, Metadata);
 

@@ -47,6 +47,16 @@ public class MalformedFileTests
     }
 
     [RealDataFact]
+    public void Sxm_header_is_latin1_so_degree_and_micro_signs_survive()
+    {
+        // 0xB0 (°) and 0xB5 (µ) are invalid as UTF-8 on their own; a Latin-1 header reads them fine.
+        var b = ReplaceOnce(Real("pf_nanonis.sxm"), ":COMMENT:\n4.4K", ":COMMENT:\n4.4K 90\u00B0 5\u00B5m");
+        var im = StmFile.Read(b, "latin1.sxm").Channels[0];
+        Assert.Equal("4.4K 90° 5µm", im.Metadata["COMMENT"]);
+        Assert.Equal(160, im.Width);
+    }
+
+    [RealDataFact]
     public void Sxm_up_scans_are_flipped_so_row_zero_is_the_top()
     {
         var down = StmFile.Read(Real("pf_nanonis.sxm"), "down.sxm").Channels[0];
@@ -54,6 +64,10 @@ public class MalformedFileTests
         Assert.Equal("up", up.SlowScan);
         for (int y = 0; y < down.Height; y++)
             for (int x = 0; x < down.Width; x++) Assert.Equal(down[x, down.Height - 1 - y], up[x, y]);
+        // Gwyddion 2.62 reads the same edited file the same way (fixture from tools/reference/gwy_fixtures.py).
+        using var fx = TestData.Fixture("pf_nanonis_up.sxm");
+        foreach (var s in fx.RootElement.GetProperty("channels")[0].GetProperty("spots").EnumerateArray())
+            Assert.Equal((float)s[2].GetDouble(), up[s[0].GetInt32(), s[1].GetInt32()]);
     }
 
     [RealDataFact]

@@ -130,3 +130,21 @@ public class RoundTripTests
         Assert.Contains(".gwy", e.Message);
     }
 }
+
+public class TensorInteropTests
+{
+    [Fact]
+    public void Image_and_tensor_convert_both_ways_keeping_layout()
+    {
+        var im = new StmImage(Enumerable.Range(0, 15).Select(i => (float)i).ToArray(), 5, 3) { Channel = "Z", PixelSizeX = 2e-10 };
+        var t = im.ToTensor();
+        Assert.Equal([1, 1, 3, 5], t.Shape);
+        Assert.Equal(im[4, 2], t[0, 0, 2, 4]);
+        t[0, 0, 1, 3] = 99;
+        Assert.Equal(8f, im[3, 1]); // a copy
+        var back = im.WithTensor(t);
+        Assert.Equal(99f, back[3, 1]);
+        Assert.Equal(2e-10, back.PixelSizeX);
+        Assert.Throws<ArgumentException>(() => im.WithTensor(new StmKernel.Tensors.Tensor(1, 1, 5, 3)));
+    }
+}

@@ -144,6 +144,16 @@ def main():
             with open(os.path.join(OUT, name + ".json"), "w") as f:
                 json.dump(fx, f, indent=1)
             print(name, len(fx["channels"]), "channels")
+        # An `up` scan: pf_nanonis.sxm with SCAN_DIR edited to "up" (the test makes the same edit).
+        up = os.path.join(tmp, "pf_nanonis_up.sxm")
+        with open(os.path.join(REAL, "pf_nanonis.sxm"), "rb") as f:
+            data = f.read().replace(b":SCAN_DIR:\ndown", b":SCAN_DIR:\nup", 1)
+        with open(up, "wb") as f:
+            f.write(data)
+        gwyddion_convert(up, up + ".gwy")
+        with open(os.path.join(OUT, "pf_nanonis_up.sxm.json"), "w") as f:
+            json.dump({"file": "pf_nanonis.sxm with SCAN_DIR up", "source": "gwyddion 2.62 --convert-to-gwy",
+                       "channels": channels_from_gwy(up + ".gwy")}, f, indent=1)
     name = "2015Apr09-085359--4_2.Z_mtrx"
     with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump(matrix_raw_fixture(name), f, indent=1)

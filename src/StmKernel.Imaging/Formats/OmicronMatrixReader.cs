@@ -97,17 +97,15 @@ internal static class OmicronMatrixReader
         if (!sizeKnown) { width = xres; height = yres; }
 
         var (q, z0, unit) = Scaling(param, channel, warnings, file);
+        // Planes in acquisition order (trace up, retrace up, trace down, retrace down), NaN until captured.
         var planes = new List<(float[] Data, ScanDirection Dir, bool Up)>();
-        var order = new List<(ScanDirection, bool)>();
         foreach (bool up in yRetrace ? new[] { true, false } : [true])
             foreach (var dir in xRetrace ? new[] { ScanDirection.Forward, ScanDirection.Backward } : [ScanDirection.Forward])
-                order.Add((dir, up));
-        foreach (var (dir, up) in order)
-        {
-            var a = new float[(long)xres * yres];
-            Array.Fill(a, float.NaN);
-            planes.Add((a, dir, up));
-        }
+            {
+                var a = new float[(long)xres * yres];
+                Array.Fill(a, float.NaN);
+                planes.Add((a, dir, up));
+            }
         // Acquisition order: for each slow direction, each line, trace then retrace.
         long k = 0;
         int perSlow = xRetrace ? 2 : 1;

@@ -166,3 +166,27 @@ public class ClassicalBaselineTests(ITestOutputHelper log)
             }
     }
 }
+
+public class ClassicalOnRealDataTests(ITestOutputHelper log)
+{
+    [RealDataFact]
+    public void Default_scar_marking_finds_the_real_glitch_lines_of_the_matrix_scan_and_little_else()
+    {
+        // The trace-up plane shows three scan-line glitches by eye, near rows 70, 123 and 189
+        // (see `stmkernel convert … --channel Z` preview); elsewhere it is a clean lattice.
+        var im = StmFile.ReadChannel(TestData.Real("2014Mar01-093225--7_100.Z_mtrx"), "Z", ScanDirection.Forward);
+        var levelled = RowAlignment.Apply(PlaneLevel.Apply(im));
+        var mark = Scars.Mark(levelled, ClassicalRestoration.DefaultScars);
+        int total = mark.Count(m => m), nearGlitch = 0;
+        for (int i = 0; i < mark.Length; i++)
+        {
+            int y = i / im.Width;
+            if (mark[i] && new[] { 70, 123, 189 }.Any(g => Math.Abs(y - g) <= 6)) nearGlitch++;
+        }
+        int gwyddionDefaults = Scars.Mark(levelled).Count(m => m);
+        log.WriteLine($"default: {total} marked, {nearGlitch} near the glitches; Gwyddion defaults: {gwyddionDefaults} marked of {mark.Length}");
+        Assert.True(total >= 200, $"only {total} pixels marked");
+        Assert.True(total <= mark.Length / 100, $"{total} pixels marked");
+        Assert.True(nearGlitch >= 0.8 * total, $"{nearGlitch} of {total} marked pixels near the glitch lines");
+    }
+}

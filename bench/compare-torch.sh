@@ -4,13 +4,13 @@
 # prints the median of the per-round medians of each and the ratio ours/PyTorch (≤ 1 is the bar).
 #
 #   bench/compare-torch.sh [--preset small|large] [--size 128] [--batch 1] [--threads 2]
-#                          [--iterations 5] [--rounds 3]
+#                          [--iterations 5] [--warmup 3] [--rounds 3]
 #
 # Needs the .NET 10 SDK and Debian's python3-torch (/usr/bin/python3). Not run by CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-preset=small size=128 batch=1 threads=2 iterations=5 rounds=3
+preset=small size=128 batch=1 threads=2 iterations=5 warmup=3 rounds=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --preset) preset=$2 ;;
@@ -18,6 +18,7 @@ while [ $# -gt 0 ]; do
     --batch) batch=$2 ;;
     --threads) threads=$2 ;;
     --iterations) iterations=$2 ;;
+    --warmup) warmup=$2 ;;
     --rounds) rounds=$2 ;;
     *) echo "compare-torch.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -31,7 +32,7 @@ dll=src/StmKernel.Cli/bin/Release/net10.0/stmkernel.dll
 echo "building the CLI (Release) ..."
 dotnet build src/StmKernel.Cli -c Release -nologo -v quiet >/dev/null
 
-common=(--preset "$preset" --size "$size" --batch "$batch" --threads "$threads" --iterations "$iterations")
+common=(--preset "$preset" --size "$size" --batch "$batch" --threads "$threads" --iterations "$iterations" --warmup "$warmup")
 
 # Runs one benchmark command and prints the number from its closing `median_ms=` line.
 median_of_run() {
@@ -54,7 +55,7 @@ for r in $(seq 1 "$rounds"); do
 done
 
 mo=$(median "${ours[@]}") mp=$(median "${torch[@]}")
-echo "preset=$preset size=$size batch=$batch threads=$threads rounds=$rounds iterations=$iterations"
+echo "preset=$preset size=$size batch=$batch threads=$threads rounds=$rounds iterations=$iterations warmup=$warmup"
 echo "ours_median_ms=$mo"
 echo "torch_median_ms=$mp"
 awk -v o="$mo" -v p="$mp" 'BEGIN {printf "ratio_ours_over_torch=%.3f\n", o / p}'

@@ -31,7 +31,7 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--iterations", type=int, default=10)
-    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--warmup", type=int, default=3)
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)

@@ -63,6 +63,7 @@ public sealed unsafe class GroupNorm : ParallelJob
         else Execute<V256x2>(task);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Execute<TV>(int task) where TV : unmanaged, ISimd16<TV>
     {
         if (_phase == 2) { Apply<TV>(task / _in.H, task % _in.H); return; }
@@ -134,6 +135,7 @@ public sealed unsafe class GroupNorm : ParallelJob
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Apply<TV>(int plane, int y) where TV : unmanaged, ISimd16<TV>
     {
         int n = plane / _in.Cb, cb = plane % _in.Cb;

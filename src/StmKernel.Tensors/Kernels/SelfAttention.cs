@@ -53,6 +53,7 @@ public sealed unsafe class SelfAttention : ParallelJob
         else Head<V256x2>(task);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Head<TV>(int task) where TV : unmanaged, ISimd16<TV>
     {
         int n = task / _heads, h = task % _heads, d = _d, T = _tokens, tp = _padded, w = _q.W;

@@ -1,0 +1,58 @@
+namespace StmKernel.Tensors.Kernels;
+
+/// <summary>
+/// A 3×3 convolution's weights transformed for Winograd F(2×2, 3×3): U = G·g·Gᵀ (4×4 per
+/// output/input channel pair), packed [16 positions][Cout/16][Cin][16] so each position's product
+/// is a 1×1 convolution for <see cref="ConvTile"/>. Lanes past Cout are zero.
+/// </summary>
+public sealed class WinogradWeights
+{
+    /// <summary>Input channels.</summary>
+    public int Cin { get; }
+
+    /// <summary>Output channels.</summary>
+    public int Cout { get; }
+
+    /// <summary>Output channel blocks ⌈Cout/16⌉.</summary>
+    public int CoutBlocks => (Cout + 15) / 16;
+
+    /// <summary>Floats per output block within one position: Cin·16.</summary>
+    public int BlockStride => Cin * 16;
+
+    /// <summary>Floats per position: CoutBlocks·Cin·16.</summary>
+    public int PositionStride => CoutBlocks * BlockStride;
+
+    /// <summary>Transformed, packed weights (pinned).</summary>
+    public float[] Packed { get; }
+
+    /// <summary>Bias padded to CoutBlocks·16 (pinned).</summary>
+    public float[] Bias { get; }
+
+    /// <summary>Transforms PyTorch-layout weights [Cout, Cin, 3, 3] and bias [Cout].</summary>
+    public WinogradWeights(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin)
+    {
+        if (weight.Length != cout * cin * 9) throw new ArgumentException($"conv weight has {weight.Length} values, expected [{cout}, {cin}, 3, 3]");
+        if (bias.Length != cout) throw new ArgumentException($"conv bias has {bias.Length} values, expected {cout}");
+        Cin = cin; Cout = cout;
+        Packed = GC.AllocateArray<float>(16 * PositionStride, pinned: true);
+        Bias = GC.AllocateArray<float>(CoutBlocks * 16, pinned: true);
+        bias.CopyTo(Bias);
+        // G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]
+        double[,] g = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
+        var gg = new double[4, 3];
+        for (int co = 0; co < cout; co++)
+            for (int ci = 0; ci < cin; ci++)
+            {
+                var k = weight.Slice((co * cin + ci) * 9, 9);
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 3; j++)
+                        gg[i, j] = g[i, 0] * k[j] + g[i, 1] * k[3 + j] + g[i, 2] * k[6 + j];
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < 4; j++)
+                    {
+                        double u = gg[i, 0] * g[j, 0] + gg[i, 1] * g[j, 1] + gg[i, 2] * g[j, 2];
+                        Packed[(i * 4 + j) * PositionStride + (co / 16) * BlockStride + ci * 16 + co % 16] = (float)u;
+                    }
+            }
+    }
+}

@@ -31,6 +31,20 @@ public class GroupNormTests
     }
 
     [Fact]
+    public void StaysAccurateWhenTheMeanDwarfsTheSpread()
+    {
+        // x = 1000 + 0.01·u: a one-pass E[x²] − E[x]² in float would lose every digit of the variance.
+        var x = Naive.RandomTensor(14, 1, 32, 9, 11);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = 1000f + 0.01f * x.Data[i];
+        var gamma = Naive.Random(32, 15);
+        var beta = Naive.Random(32, 16);
+        var expected = Naive.GroupNorm(x, 8, gamma, beta, 1e-5f, silu: false);
+        var output = new BlockedTensor(1, 32, 9, 11);
+        new GroupNorm(BlockedTensor.From(x), output, 8, gamma, beta, 1e-5f, fuseSilu: false).Run(WorkerPool.Inline);
+        Naive.AssertClose(expected, output.ToTensor(), 1e-3, "group norm with a large offset");
+    }
+
+    [Fact]
     public void RejectsChannelsNotDivisibleByGroups() =>
         Assert.Throws<ArgumentException>(() => new GroupNorm(new BlockedTensor(1, 30, 2, 2), new BlockedTensor(1, 30, 2, 2), 8, new float[30], new float[30], 1e-5f, false));
 }

@@ -9,10 +9,11 @@ namespace StmKernel.Tensors.Kernels;
 /// </summary>
 /// <remarks>
 /// Shapes: in [N, C, H, W] → out [N, C, H, W] (may be the same buffer). Groups may straddle
-/// 16-channel blocks (e.g. C = 384, 32 groups of 12), so statistics are gathered per channel
-/// (lane-wise vector sums, combined in double) and then per group. Two passes (mean, then
-/// squared deviations) keep the variance accurate for offset data. Three pool runs: sums,
-/// squared deviations, normalise.
+/// 16-channel blocks (e.g. C = 384, 32 groups of 12), so statistics are gathered per channel and then
+/// combined per group. One statistics pass per plane accumulates Σ(x − K) and Σ(x − K)² with K = the
+/// plane's first pixel (the shifted-data algorithm: no cancellation when |mean| ≫ std, because K is a
+/// sample of the data); channels are merged into groups with Chan et al.'s pairwise formula in double.
+/// Two pool runs: statistics, normalise.
 /// </remarks>
 public sealed unsafe class GroupNorm : ParallelJob
 {
@@ -21,10 +22,13 @@ public sealed unsafe class GroupNorm : ParallelJob
     private readonly float _eps;
     private readonly bool _silu;
     private readonly float[] _gamma, _beta;    // padded to Cb·16
-    private readonly double[] _chanSum;        // [N, Cb·16]
+    private readonly double[] _chanMean;       // [N, Cb·16]
+    private readonly double[] _chanM2;         // [N, Cb·16]: Σ (x − channel mean)²
     private readonly double[] _groupMean;      // [N, groups]
     private readonly double[] _groupRstd;      // [N, groups]
-    private readonly float[] _scale, _shift;   // [N, Cb·16] (pinned)
+    private readonly float[] _k;               // [N, Cb·16] (pinned): each channel's shift K (a data value)
+    private readonly float[] _offset;          // [N, Cb·16] (pinned): group mean − K, small and accurate in float
+    private readonly float[] _scale;           // [N, Cb·16] (pinned): γ / √(var + ε)
     private int _phase;
 
     /// <summary>Plans a group norm between fixed buffers.</summary>
@@ -35,13 +39,15 @@ public sealed unsafe class GroupNorm : ParallelJob
         if (!output.HasShape(input.N, input.C, input.H, input.W)) throw new ArgumentException("group-norm output shape differs from input");
         _in = input; _out = output; _groups = groups; _eps = eps; _silu = fuseSilu;
         int cp = input.Cb * 16;
-        _gamma = new float[cp]; _beta = new float[cp];
+        _gamma = new float[cp]; _beta = GC.AllocateArray<float>(cp, pinned: true);
         gamma.CopyTo(_gamma); beta.CopyTo(_beta);
-        _chanSum = new double[input.N * cp];
+        _chanMean = new double[input.N * cp];
+        _chanM2 = new double[input.N * cp];
         _groupMean = new double[input.N * groups];
         _groupRstd = new double[input.N * groups];
         _scale = GC.AllocateArray<float>(input.N * cp, pinned: true);
-        _shift = GC.AllocateArray<float>(input.N * cp, pinned: true);
+        _k = GC.AllocateArray<float>(input.N * cp, pinned: true);
+        _offset = GC.AllocateArray<float>(input.N * cp, pinned: true);
     }
 
     /// <summary>Runs the normalisation on <paramref name="pool"/>.</summary>
@@ -49,11 +55,9 @@ public sealed unsafe class GroupNorm : ParallelJob
     {
         int planes = _in.N * _in.Cb;
         _phase = 0; pool.Run(this, planes);
-        ReduceGroups(_groupMean, squared: false);
-        _phase = 1; pool.Run(this, planes);
-        ReduceGroups(_groupRstd, squared: true);
+        ReduceGroups();
         BuildScaleShift();
-        _phase = 2; pool.Run(this, planes * _in.H);
+        _phase = 1; pool.Run(this, planes * _in.H);
     }
 
     /// <inheritdoc />
@@ -66,59 +70,62 @@ public sealed unsafe class GroupNorm : ParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Execute<TV>(int task) where TV : unmanaged, ISimd16<TV>
     {
-        if (_phase == 2) { Apply<TV>(task / _in.H, task % _in.H); return; }
+        if (_phase == 1) { Apply<TV>(task / _in.H, task % _in.H); return; }
         int n = task / _in.Cb, cb = task % _in.Cb;
-        TV mean = TV.Zero;
-        bool squared = _phase == 1;
-        if (squared)
-        {
-            float* m = stackalloc float[16];
-            for (int l = 0; l < 16; l++)
-            {
-                int c = cb * 16 + l;
-                m[l] = c < _in.C ? (float)_groupMean[n * _groups + c / (_in.C / _groups)] : 0f;
-            }
-            mean = TV.Load(m);
-        }
-        // Four independent accumulators per row keep float rounding small and the FMA pipes busy.
-        var sums = stackalloc double[16];
+        TV k = TV.Load(_in.At(n, cb, 0, 0));
+        double* s1 = stackalloc double[16];
+        double* s2 = stackalloc double[16];
+        for (int l = 0; l < 16; l++) { s1[l] = 0; s2[l] = 0; }
+        // Per row: two independent accumulator pairs in float (≤ W/2 terms each), then into double.
         for (int y = 0; y < _in.H; y++)
         {
             float* p = _in.At(n, cb, y, 0);
-            TV s0 = TV.Zero, s1 = TV.Zero, s2 = TV.Zero, s3 = TV.Zero;
+            TV a0 = TV.Zero, a1 = TV.Zero, q0 = TV.Zero, q1 = TV.Zero;
             int x = 0, w = _in.W;
-            for (; x + 4 <= w; x += 4, p += 64)
+            for (; x + 2 <= w; x += 2, p += 32)
             {
-                s0 = Accumulate(s0, TV.Load(p), mean);
-                s1 = Accumulate(s1, TV.Load(p + 16), mean);
-                s2 = Accumulate(s2, TV.Load(p + 32), mean);
-                s3 = Accumulate(s3, TV.Load(p + 48), mean);
+                TV d0 = TV.Subtract(TV.Load(p), k), d1 = TV.Subtract(TV.Load(p + 16), k);
+                a0 = TV.Add(a0, d0); q0 = TV.MultiplyAdd(d0, d0, q0);
+                a1 = TV.Add(a1, d1); q1 = TV.MultiplyAdd(d1, d1, q1);
             }
-            for (; x < w; x++, p += 16) s0 = Accumulate(s0, TV.Load(p), mean);
-            TV row = TV.Add(TV.Add(s0, s1), TV.Add(s2, s3));
-            for (int l = 0; l < 16; l++) sums[l] += TV.GetLane(row, l);
+            if (x < w)
+            {
+                TV d0 = TV.Subtract(TV.Load(p), k);
+                a0 = TV.Add(a0, d0); q0 = TV.MultiplyAdd(d0, d0, q0);
+            }
+            TV a = TV.Add(a0, a1), q = TV.Add(q0, q1);
+            for (int l = 0; l < 16; l++) { s1[l] += TV.GetLane(a, l); s2[l] += TV.GetLane(q, l); }
         }
-        for (int l = 0; l < 16; l++) _chanSum[(n * _in.Cb + cb) * 16 + l] = sums[l];
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        TV Accumulate(TV acc, TV v, TV mu)
+        double count = (double)_in.H * _in.W;
+        for (int l = 0; l < 16; l++)
         {
-            if (!squared) return TV.Add(acc, v);
-            TV d = TV.Subtract(v, mu);
-            return TV.MultiplyAdd(d, d, acc);
+            int i = (n * _in.Cb + cb) * 16 + l;
+            double shift = s1[l] / count;
+            _k[i] = TV.GetLane(k, l);
+            _chanMean[i] = _k[i] + shift;
+            _chanM2[i] = Math.Max(0, s2[l] - s1[l] * shift);
         }
     }
 
-    private void ReduceGroups(double[] target, bool squared)
+    /// <summary>Group mean and 1/√(var + ε) from channel means and M2 (Chan et al.: M2 = Σ M2_c + n Σ (m_c − m)²).</summary>
+    private void ReduceGroups()
     {
         int cpg = _in.C / _groups, cp = _in.Cb * 16;
-        double count = (double)cpg * _in.H * _in.W;
+        double perChannel = (double)_in.H * _in.W;
         for (int n = 0; n < _in.N; n++)
             for (int g = 0; g < _groups; g++)
             {
-                double s = 0;
-                for (int c = g * cpg; c < (g + 1) * cpg; c++) s += _chanSum[n * cp + c];
-                target[n * _groups + g] = squared ? 1.0 / Math.Sqrt(s / count + _eps) : s / count;
+                double mean = 0;
+                for (int c = g * cpg; c < (g + 1) * cpg; c++) mean += _chanMean[n * cp + c];
+                mean /= cpg;
+                double m2 = 0;
+                for (int c = g * cpg; c < (g + 1) * cpg; c++)
+                {
+                    double d = _chanMean[n * cp + c] - mean;
+                    m2 += _chanM2[n * cp + c] + perChannel * d * d;
+                }
+                _groupMean[n * _groups + g] = mean;
+                _groupRstd[n * _groups + g] = 1.0 / Math.Sqrt(m2 / (perChannel * cpg) + _eps);
             }
     }
 
@@ -129,22 +136,25 @@ public sealed unsafe class GroupNorm : ParallelJob
             for (int c = 0; c < _in.C; c++)
             {
                 int g = n * _groups + c / cpg;
-                double scale = _groupRstd[g] * _gamma[c];
-                _scale[n * cp + c] = (float)scale;
-                _shift[n * cp + c] = (float)(_beta[c] - _groupMean[g] * scale);
+                _scale[n * cp + c] = (float)(_groupRstd[g] * _gamma[c]);
+                _offset[n * cp + c] = (float)(_groupMean[g] - _k[n * cp + c]);
             }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Apply<TV>(int plane, int y) where TV : unmanaged, ISimd16<TV>
     {
+        // y = ((x − K) − (mean − K))·scale + β: x − K is exact in float (Sterbenz) and mean − K is small,
+        // so large offsets do not cancel away the signal as x·scale + shift would.
         int n = plane / _in.Cb, cb = plane % _in.Cb;
+        TV k = TV.Load((float*)Unsafe.AsPointer(ref _k[plane * 16]));
+        TV offset = TV.Load((float*)Unsafe.AsPointer(ref _offset[plane * 16]));
         TV scale = TV.Load((float*)Unsafe.AsPointer(ref _scale[plane * 16]));
-        TV shift = TV.Load((float*)Unsafe.AsPointer(ref _shift[plane * 16]));
+        TV beta = TV.Load((float*)Unsafe.AsPointer(ref _beta[cb * 16]));
         float* src = _in.At(n, cb, y, 0), dst = _out.At(n, cb, y, 0);
         for (int x = 0; x < _in.W; x++, src += 16, dst += 16)
         {
-            TV v = TV.MultiplyAdd(TV.Load(src), scale, shift);
+            TV v = TV.MultiplyAdd(TV.Subtract(TV.Subtract(TV.Load(src), k), offset), scale, beta);
             TV.Store(dst, _silu ? TV.Silu(v) : v);
         }
     }

@@ -9,9 +9,13 @@ ICliCommand[] commands =
     new ConvertCommand(),
     new ConvertWeightsCommand(),
     new DegradeCommand(),
+    new EvalCommand(),
     new ForwardCommand(),
     new InfoCommand(),
+    new ModelsCommand(),
+    new RestoreCommand(),
     new SynthCommand(),
+    new UpscaleCommand(),
 ];
 
 return CommandRunner.Run(args, commands, Console.Out, Console.Error);

@@ -1,3 +1,4 @@
+using StmKernel.UNet.Weights;
 namespace StmKernel.Sampling;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using StmKernel.UNet.Weights;
 using StmKernel.Tensors;
 
 namespace StmKernel.Sampling;
@@ -13,7 +14,7 @@ public interface IDenoiser
     int MaxBatch { get; }
 
     /// <summary>Runs the network on one batch.</summary>
-    /// <param name="input">[B, 2, H, W]: channel 0 the current sample x_t, channel 1 the condition, both in the normalised [−1, 1] units of training.</param>
+    /// <param name="input">[B, 2, H, W]: channel 0 the current sample x_t, channel 1 the condition, both in the normalised [−1, 1] units of training. A one-pass model (no sampler) gets the condition alone, [B, 1, H, W], at timestep 0.</param>
     /// <param name="timesteps">[B]: the network's timestep input, i.e. the sampler's time × <see cref="SamplerSettings.TimeScale"/> (DDIM: integer-valued 0 … T−1; flow matching: t·time_scale).</param>
     /// <param name="output">[B, 1, H, W], overwritten with the prediction.</param>
     void Predict(Tensor input, ReadOnlySpan<float> timesteps, Tensor output);

@@ -1,3 +1,4 @@
+using StmKernel.UNet.Weights;
 namespace StmKernel.Sampling;
 
 /// <summary>How <see cref="TiledRestorer"/> runs; every field has a usable default.</summary>

@@ -1,3 +1,4 @@
+using StmKernel.UNet.Weights;
 using StmKernel.Tensors;
 
 namespace StmKernel.Sampling;
@@ -9,22 +10,34 @@ namespace StmKernel.Sampling;
 /// training, tiles × ensemble members are sampled in batches from a seeded noise field that covers the
 /// whole image (so overlapping tiles start from the same noise and results do not depend on batching),
 /// mapped back to the input's units with the same tile min/max, blended with the squared-cosine windows,
-/// and missing pixels are set back to NaN.
+/// and missing pixels are set back to NaN. A one-pass model (no sampler: the autoencoder baseline) maps the
+/// normalised condition straight to the output with one network call per tile.
 /// </summary>
 public sealed class TiledRestorer
 {
     private readonly IDenoiser _denoiser;
 
-    /// <summary>A restorer running <paramref name="denoiser"/> with the sampler its <paramref name="settings"/> call for.</summary>
-    public TiledRestorer(IDenoiser denoiser, SamplerSettings settings)
+    /// <summary>
+    /// A restorer running <paramref name="denoiser"/> with the sampler its <paramref name="settings"/> call for;
+    /// null settings mean a one-pass model: the denoiser gets the condition alone, [B, 1, H, W] at timestep 0,
+    /// and its output is the restored tile.
+    /// </summary>
+    public TiledRestorer(IDenoiser denoiser, SamplerSettings? settings)
     {
         _denoiser = denoiser ?? throw new ArgumentNullException(nameof(denoiser));
         if (denoiser.MaxBatch < 1) throw new ArgumentException($"denoiser MaxBatch {denoiser.MaxBatch} must be ≥ 1", nameof(denoiser));
-        Sampler = Sampler.Create(settings);
+        Sampler = settings is null ? null : Sampler.Create(settings);
     }
 
-    /// <summary>The sampler in use.</summary>
-    public Sampler Sampler { get; }
+    /// <summary>The sampler in use; null for a one-pass model.</summary>
+    public Sampler? Sampler { get; }
+
+    /// <summary>The steps a run with <paramref name="options"/> takes: the option, else the model's default; 1 for a one-pass model.</summary>
+    public int StepsFor(RestoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Sampler is null ? 1 : options.Steps ?? Sampler.Settings.DefaultSteps;
+    }
 
     /// <summary>
     /// Network evaluations a restore of <paramref name="width"/> × <paramref name="height"/> will make:
@@ -35,14 +48,14 @@ public sealed class TiledRestorer
     {
         options ??= new RestoreOptions();
         options.Validate();
-        int steps = options.Steps ?? Sampler.Settings.DefaultSteps;
+        int perSample = Sampler?.EvaluationsPerSample(StepsFor(options)) ?? 1;
         return (long)TileGrid.TilesAlong(width, options.TileSize, options.Overlap)
             * TileGrid.TilesAlong(height, options.TileSize, options.Overlap)
-            * options.EnsembleSize * Sampler.EvaluationsPerSample(steps);
+            * options.EnsembleSize * perSample;
     }
 
     /// <summary>Restores one channel given as [H, W] in physical units; see the type's summary.</summary>
-    /// <exception cref="ArgumentException">The image is not rank 2, has no finite pixel, or the options are invalid.</exception>
+    /// <exception cref="ArgumentException">The image is not rank 2, has no finite pixel, the options are invalid, or an ensemble is asked of a one-pass model.</exception>
     public RestoreResult Restore(Tensor image, RestoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -50,8 +63,10 @@ public sealed class TiledRestorer
         options.Validate();
         if (image.Rank != 2) throw new ArgumentException($"image must be [H, W], got {image.ShapeText}", nameof(image));
         int h = image.Dim(0), w = image.Dim(1);
-        int steps = options.Steps ?? Sampler.Settings.DefaultSteps;
+        int steps = StepsFor(options);
         int members = options.EnsembleSize;
+        if (Sampler is null && members > 1)
+            throw new ArgumentException("a one-pass model is deterministic: an ensemble needs a model with a sampler", nameof(options));
 
         var (filled, missing) = NanFill.Fill(image.Data, h, w);
         var grid = new TileGrid(h, w, options.TileSize, options.Overlap);
@@ -85,7 +100,8 @@ public sealed class TiledRestorer
                 scales[k] = Normalise(c);
                 CopyTile(noise[m], grid, tile, x.Data.AsSpan(k * T * T, T * T));
             }
-            Sampler.Sample(counter, cond, x, steps);
+            if (Sampler is null) counter.Predict(cond, new float[b], x);
+            else Sampler.Sample(counter, cond, x, steps);
             for (int k = 0; k < b; k++)
             {
                 int tile = (start + k) / members, m = (start + k) % members;

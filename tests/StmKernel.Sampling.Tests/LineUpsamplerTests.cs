@@ -1,3 +1,4 @@
+using StmKernel.UNet.Weights;
 using StmKernel.Sampling;
 using StmKernel.Tensors;
 

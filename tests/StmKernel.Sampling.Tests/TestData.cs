@@ -1,3 +1,4 @@
+using StmKernel.UNet.Weights;
 using StmKernel.Sampling;
 using StmKernel.Tensors;
 
@@ -24,8 +25,8 @@ internal static class TestData
     }
 
     public static SamplerSettings Ddim(int steps = 2, bool clip = true, TimestepSpacing spacing = TimestepSpacing.Trailing) =>
-        SamplerSettings.DdimDefault with { DefaultSteps = steps, ClipSample = clip, Spacing = spacing };
+        SamplerSettings.Ddim with { DefaultSteps = steps, ClipSample = clip, Spacing = spacing };
 
     public static SamplerSettings Fm(OdeSolver solver, int steps = 2) =>
-        SamplerSettings.FlowMatchingDefault with { Solver = solver, DefaultSteps = steps };
+        SamplerSettings.FlowMatching with { Solver = solver, DefaultSteps = steps };
 }

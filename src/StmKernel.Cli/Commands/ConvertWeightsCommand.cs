@@ -24,7 +24,7 @@ public sealed class ConvertWeightsCommand : ICliCommand
           --config    diffusers config.json for a safetensors IN (default: config.json beside IN)
           --task      record the task the model was trained for
           --sampler   record the sampler it was trained for, with that sampler's defaults
-                      (ddim: cosine, T=1000, epsilon; fm: linear, velocity, rk2, time scale 1000)
+                      (ddim: cosine, T=1000, epsilon, 10 steps; fm: linear, velocity, rk2, time scale 1000, 2 steps)
           --force     replace an existing OUT
         """;
 

@@ -68,12 +68,13 @@ public sealed class ModelMetadata
         get => Json["sampler"] switch
         {
             null => null,
-            JsonObject o => SamplerSettings.Parse(o, _source),
+            JsonObject o => SamplerSettings.FromJson(o, _source),
             var n => throw Fields.Error("sampler", $"must be an object, got {n.GetValueKind()}"),
         };
         set
         {
             if (value is null) { Json.Remove("sampler"); return; }
+            value.Validate();
             if (Json["sampler"] is not JsonObject o) Json["sampler"] = o = new JsonObject();
             value.WriteTo(o);
         }

@@ -1,54 +1,71 @@
+using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace StmKernel.UNet.Weights;
 
 /// <summary>
-/// How a model is sampled: the "sampler" object of a .stmw file's metadata. A file records the sampler
-/// it was trained for, so inference never has to guess. See docs/weights-format.md.
+/// How a model file must be sampled: carried in the weights' metadata as a JSON object
+/// <c>"sampler": {"kind", "prediction", "schedule", "num_train_timesteps", "time_scale", "solver",
+/// "default_steps", "timestep_spacing", "clip_sample"}</c>, so a file always runs with the sampler it was
+/// trained for.
 /// </summary>
+/// <remarks>
+/// Time units: DDIM works on integer timesteps 0 … T−1 (T = <see cref="NumTrainTimesteps"/>); flow
+/// matching on t ∈ [0, 1] (0 = noise, 1 = data). The network's timestep input is the sampler's time
+/// multiplied by <see cref="TimeScale"/> (DDIM: normally 1; flow matching: e.g. 1000).
+/// </remarks>
 public sealed record SamplerSettings
 {
-    /// <summary>Accepted <see cref="Kind"/> values: DDIM (diffusion) and flow matching.</summary>
-    public static IReadOnlyList<string> Kinds { get; } = ["ddim", "fm"];
+    /// <summary>DDIM or flow matching.</summary>
+    public SamplerKind Kind { get; init; }
 
-    /// <summary>Accepted <see cref="Prediction"/> values: the noise ε or the velocity x0 − ε.</summary>
-    public static IReadOnlyList<string> Predictions { get; } = ["epsilon", "velocity"];
+    /// <summary>What the network predicts; must be ε for DDIM and velocity for flow matching.</summary>
+    public PredictionType Prediction { get; init; }
 
-    /// <summary>Accepted <see cref="Solver"/> values (flow matching): Euler or RK2 midpoint.</summary>
-    public static IReadOnlyList<string> Solvers { get; } = ["euler", "rk2"];
+    /// <summary>Cosine (DDIM) or linear path (flow matching).</summary>
+    public NoiseSchedule Schedule { get; init; }
 
-    /// <summary>"ddim" or "fm".</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>What the network outputs: "epsilon" or "velocity".</summary>
-    public required string Prediction { get; init; }
-
-    /// <summary>Noise schedule: "cosine" (Nichol &amp; Dhariwal) for DDIM, "linear" for the flow-matching path.</summary>
-    public required string Schedule { get; init; }
-
-    /// <summary>Training timesteps T of the discrete schedule.</summary>
+    /// <summary>T, the number of discrete training timesteps of the DDIM schedule (default 1000).</summary>
     public int NumTrainTimesteps { get; init; } = 1000;
 
-    /// <summary>
-    /// What the sampler's time is multiplied by before it is fed to the network's t input: 1 for DDIM
-    /// (integer timesteps 0…T−1 go in as they are), 1000 for flow matching (t ∈ [0, 1] becomes 0…1000).
-    /// </summary>
+    /// <summary>Factor from sampler time to the network's timestep input (see the remarks of the type).</summary>
     public double TimeScale { get; init; } = 1;
 
-    /// <summary>Sampling steps used when the user does not choose.</summary>
-    public int DefaultSteps { get; init; } = 10;
+    /// <summary>ODE solver for flow matching; null for DDIM.</summary>
+    public OdeSolver? Solver { get; init; }
 
-    /// <summary>ODE solver for flow matching ("euler" or "rk2"); null for DDIM, whose update is fixed.</summary>
-    public string? Solver { get; init; }
+    /// <summary>Steps K used when the caller does not choose.</summary>
+    public int DefaultSteps { get; init; } = 2;
 
-    /// <summary>The paper's DDIM: cosine schedule, T = 1000, ε-prediction, network fed integer timesteps.</summary>
-    public static SamplerSettings Ddim { get; } = new() { Kind = "ddim", Prediction = "epsilon", Schedule = "cosine" };
+    /// <summary>DDIM: which K timesteps are visited (default trailing, starting at T−1).</summary>
+    public TimestepSpacing Spacing { get; init; } = TimestepSpacing.Trailing;
 
-    /// <summary>The paper's flow matching: linear path, velocity target, RK2 midpoint, t scaled by 1000.</summary>
-    public static SamplerSettings FlowMatching { get; } =
-        new() { Kind = "fm", Prediction = "velocity", Schedule = "linear", TimeScale = 1000, Solver = "rk2" };
+    /// <summary>
+    /// DDIM: clip the predicted x0 to [−1, 1] (the training range) and re-derive ε from it, as diffusers'
+    /// <c>clip_sample</c>. Needed at T−1 where 1/√ᾱ ≈ 2·10⁴ amplifies any ε error. Default true.
+    /// </summary>
+    public bool ClipSample { get; init; } = true;
 
-    /// <summary>The defaults for a kind ("ddim" or "fm").</summary>
+    /// <summary>DDIM, cosine schedule, T = 1000, ε-prediction, integer timesteps, trailing spacing, clipping, 10 steps.</summary>
+    public static SamplerSettings Ddim { get; } = new()
+    {
+        Kind = SamplerKind.Ddim, Prediction = PredictionType.Epsilon, Schedule = NoiseSchedule.Cosine,
+        TimeScale = 1, Solver = null, DefaultSteps = 10,
+    };
+
+    /// <summary>Flow matching, linear path, velocity, network time t·1000, RK2 midpoint, 2 steps.</summary>
+    public static SamplerSettings FlowMatching { get; } = new()
+    {
+        Kind = SamplerKind.FlowMatching, Prediction = PredictionType.Velocity, Schedule = NoiseSchedule.Linear,
+        TimeScale = 1000, Solver = OdeSolver.Rk2, DefaultSteps = 2,
+    };
+
+    /// <summary>Accepted "kind" values: DDIM (diffusion) and flow matching.</summary>
+    public static IReadOnlyList<string> Kinds { get; } = ["ddim", "fm"];
+
+    /// <summary>The preset of a kind ("ddim" → <see cref="Ddim"/>, "fm" → <see cref="FlowMatching"/>).</summary>
+    /// <exception cref="ArgumentException">Any other kind.</exception>
     public static SamplerSettings ForKind(string kind) => kind switch
     {
         "ddim" => Ddim,
@@ -56,45 +73,153 @@ public sealed record SamplerSettings
         _ => throw new ArgumentException($"unknown sampler '{kind}' (expected ddim or fm)", nameof(kind)),
     };
 
-    /// <summary>Reads and checks a "sampler" object; <paramref name="file"/> names it in messages.</summary>
-    internal static SamplerSettings Parse(JsonObject obj, string file)
+    /// <summary>Network evaluations one sample needs for <paramref name="steps"/> steps: K, or 2K for RK2.</summary>
+    public int EvaluationsPerSample(int steps) => Solver == OdeSolver.Rk2 ? 2 * steps : steps;
+
+    /// <summary>
+    /// One line for people, in the metadata's words: e.g. "fm, velocity prediction, linear schedule, T = 1000,
+    /// time scale 1000, 2 steps by default, solver rk2".
+    /// </summary>
+    public string Describe()
     {
-        var f = new JsonFields(obj, file, "sampler");
-        var s = new SamplerSettings
-        {
-            Kind = OneOf(f, "kind", Kinds, required: true)!,
-            Prediction = OneOf(f, "prediction", Predictions, required: true)!,
-            Schedule = f.String("schedule") ?? throw f.Error("schedule", "is missing"),
-            NumTrainTimesteps = f.Int("num_train_timesteps", 1000),
-            TimeScale = f.Double("time_scale", 1),
-            DefaultSteps = f.Int("default_steps", 10),
-            Solver = OneOf(f, "solver", Solvers, required: false),
-        };
-        if (s.NumTrainTimesteps < 1) throw f.Error("num_train_timesteps", "must be ≥ 1");
-        if (!(s.TimeScale > 0) || !double.IsFinite(s.TimeScale)) throw f.Error("time_scale", "must be a finite number > 0");
-        if (s.DefaultSteps < 1) throw f.Error("default_steps", "must be ≥ 1");
-        return s;
+        var j = ToJson();
+        string text = string.Create(CultureInfo.InvariantCulture,
+            $"{j["kind"]}, {j["prediction"]} prediction, {j["schedule"]} schedule, T = {NumTrainTimesteps}, time scale {TimeScale:G}, {DefaultSteps} steps by default");
+        return Kind == SamplerKind.Ddim
+            ? text + $", {j["timestep_spacing"]} timesteps{(ClipSample ? ", clipped x0" : "")}"
+            : text + $", solver {j["solver"]}";
     }
 
-    /// <summary>Writes the known fields into <paramref name="obj"/>, leaving any other field as it is.</summary>
-    internal void WriteTo(JsonObject obj)
+    /// <summary>Throws <see cref="InvalidDataException"/> for combinations no sampler implements.</summary>
+    public void Validate()
     {
-        obj["kind"] = Kind;
-        obj["prediction"] = Prediction;
-        obj["schedule"] = Schedule;
+        if (Kind == SamplerKind.Ddim)
+        {
+            if (Prediction != PredictionType.Epsilon) throw new InvalidDataException("sampler: DDIM needs prediction \"epsilon\"");
+            if (Schedule != NoiseSchedule.Cosine) throw new InvalidDataException("sampler: DDIM needs schedule \"cosine\"");
+            if (Solver != null) throw new InvalidDataException("sampler: DDIM takes no ODE solver");
+            if (NumTrainTimesteps < 2) throw new InvalidDataException($"sampler: num_train_timesteps {NumTrainTimesteps} must be ≥ 2");
+            if (DefaultSteps > NumTrainTimesteps)
+                throw new InvalidDataException($"sampler: default_steps {DefaultSteps} exceeds num_train_timesteps {NumTrainTimesteps}");
+        }
+        else
+        {
+            if (Prediction != PredictionType.Velocity) throw new InvalidDataException("sampler: flow matching needs prediction \"velocity\"");
+            if (Schedule != NoiseSchedule.Linear) throw new InvalidDataException("sampler: flow matching needs schedule \"linear\"");
+            if (Solver == null) throw new InvalidDataException("sampler: flow matching needs solver \"euler\" or \"rk2\"");
+        }
+        if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) throw new InvalidDataException($"sampler: time_scale {TimeScale} must be a positive number");
+        if (DefaultSteps < 1) throw new InvalidDataException($"sampler: default_steps {DefaultSteps} must be ≥ 1");
+    }
+
+    /// <summary>
+    /// Reads the metadata's "sampler" object (as written by <see cref="ModelMetadata"/>, see
+    /// docs/weights-format.md; the optional "timestep_spacing" and "clip_sample" are ours). "kind" is required; every other key defaults to the
+    /// kind's preset (<see cref="Ddim"/>, <see cref="FlowMatching"/>). Unknown values,
+    /// wrong types and unsupported combinations throw <see cref="InvalidDataException"/> naming
+    /// <paramref name="source"/> and the key.
+    /// </summary>
+    public static SamplerSettings FromJson(JsonNode? node, string source = "metadata")
+    {
+        if (node is not JsonObject obj) throw new InvalidDataException($"{source}: \"sampler\" must be a JSON object");
+        try
+        {
+            string kindText = Text(obj, "kind") ?? throw new InvalidDataException("\"kind\" is missing");
+            SamplerSettings s = kindText switch
+            {
+                "ddim" => Ddim,
+                "fm" => FlowMatching,
+                _ => throw new InvalidDataException($"\"kind\" is \"{kindText}\" (expected \"ddim\" or \"fm\")"),
+            };
+            s = s with
+            {
+                Prediction = Parse(obj, "prediction", s.Prediction, ("epsilon", PredictionType.Epsilon), ("velocity", PredictionType.Velocity)),
+                Schedule = Parse(obj, "schedule", s.Schedule, ("cosine", NoiseSchedule.Cosine), ("linear", NoiseSchedule.Linear)),
+                NumTrainTimesteps = (int)Number(obj, "num_train_timesteps", s.NumTrainTimesteps, integer: true),
+                TimeScale = Number(obj, "time_scale", s.TimeScale, integer: false),
+                DefaultSteps = (int)Number(obj, "default_steps", s.DefaultSteps, integer: true),
+                Spacing = Parse(obj, "timestep_spacing", s.Spacing,
+                    ("trailing", TimestepSpacing.Trailing), ("leading", TimestepSpacing.Leading), ("linspace", TimestepSpacing.Linspace)),
+                ClipSample = Bool(obj, "clip_sample", s.ClipSample),
+            };
+            // Flow matching names its ODE solver; DDIM files omit the key (docs/weights-format.md).
+            if (Text(obj, "solver") is not null)
+                s = s with { Solver = Parse(obj, "solver", OdeSolver.Rk2, ("euler", OdeSolver.Euler), ("rk2", OdeSolver.Rk2)) };
+            s.Validate();
+            return s;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{source}: sampler: {e.Message.Replace("sampler: ", "", StringComparison.Ordinal)}", e);
+        }
+    }
+
+    /// <summary>The metadata object with every key written explicitly ("solver" only for flow matching).</summary>
+    public JsonObject ToJson()
+    {
+        var obj = new JsonObject();
+        WriteTo(obj);
+        return obj;
+    }
+
+    /// <summary>
+    /// Writes every known key into <paramref name="obj"/> ("solver" only for flow matching, removed otherwise),
+    /// leaving any other key as it is, so a load-and-save round trip keeps fields this build does not know.
+    /// </summary>
+    public void WriteTo(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        obj["kind"] = Kind == SamplerKind.Ddim ? "ddim" : "fm";
+        obj["prediction"] = Prediction == PredictionType.Epsilon ? "epsilon" : "velocity";
+        obj["schedule"] = Schedule == NoiseSchedule.Cosine ? "cosine" : "linear";
         obj["num_train_timesteps"] = NumTrainTimesteps;
         obj["time_scale"] = TimeScale;
         obj["default_steps"] = DefaultSteps;
-        if (Solver is null) obj.Remove("solver");
-        else obj["solver"] = Solver;
+        obj["timestep_spacing"] = Spacing switch
+        {
+            TimestepSpacing.Trailing => "trailing", TimestepSpacing.Leading => "leading", _ => "linspace",
+        };
+        obj["clip_sample"] = ClipSample;
+        if (Solver is OdeSolver solver) obj["solver"] = solver == OdeSolver.Euler ? "euler" : "rk2";
+        else obj.Remove("solver");
     }
 
-    private static string? OneOf(JsonFields f, string key, IReadOnlyList<string> allowed, bool required)
+    private static string? Text(JsonObject obj, string key)
     {
-        string? v = f.String(key);
-        if (v is null)
-            return required ? throw f.Error(key, $"is missing (expected {string.Join(" or ", allowed)})") : null;
-        if (!allowed.Contains(v)) throw f.Error(key, $"is \"{v}\" (expected {string.Join(" or ", allowed)})");
-        return v;
+        if (!obj.TryGetPropertyValue(key, out JsonNode? v) || v is null) return null;
+        if (v.GetValueKind() == JsonValueKind.String) return v.GetValue<string>();
+        throw new InvalidDataException($"\"{key}\" must be a string");
+    }
+
+    private static T Parse<T>(JsonObject obj, string key, T fallback, params (string Name, T Value)[] names)
+    {
+        string? text = Text(obj, key);
+        if (text is null) return fallback;
+        foreach (var (name, value) in names)
+            if (name == text) return value;
+        throw new InvalidDataException($"\"{key}\" is \"{text}\" (expected {string.Join(" or ", names.Select(n => $"\"{n.Name}\""))})");
+    }
+
+    private static double Number(JsonObject obj, string key, double fallback, bool integer)
+    {
+        if (!obj.TryGetPropertyValue(key, out JsonNode? v) || v is null) return fallback;
+        // Through the JSON text, so parsed documents and nodes built in code (int, double) read alike.
+        if (v.GetValueKind() != JsonValueKind.Number)
+            throw new InvalidDataException($"\"{key}\" must be a number");
+        double d = double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (integer && (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue))
+            throw new InvalidDataException($"\"{key}\" must be an integer, got {d.ToString(CultureInfo.InvariantCulture)}");
+        return d;
+    }
+
+    private static bool Bool(JsonObject obj, string key, bool fallback)
+    {
+        if (!obj.TryGetPropertyValue(key, out JsonNode? v) || v is null) return fallback;
+        return v.GetValueKind() switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new InvalidDataException($"\"{key}\" must be true or false"),
+        };
     }
 }

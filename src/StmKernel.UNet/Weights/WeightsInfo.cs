@@ -38,9 +38,7 @@ public static class WeightsInfo
         if (m.Task is not null) Line(w, "task", m.Task);
         if (m.Sampler is { } s)
         {
-            Line(w, "sampler", string.Create(CultureInfo.InvariantCulture,
-                $"{s.Kind}, {s.Prediction} prediction, {s.Schedule} schedule, T = {s.NumTrainTimesteps}, time scale {s.TimeScale:G}, " +
-                $"{s.DefaultSteps} steps by default{(s.Solver is null ? "" : $", solver {s.Solver}")}"));
+            Line(w, "sampler", s.Describe());
         }
         if (m.Normalisation is not null) Line(w, "normalisation", m.Normalisation);
         if (m.Training is { } training) Line(w, "training", Indented(training));

@@ -23,10 +23,10 @@ public class ModelMetadataTests
     public void SettingTheSamplerKeepsUnknownSamplerFields()
     {
         var m = new ModelMetadata();
-        m.Json["sampler"] = new JsonObject { ["kind"] = "ddim", ["eta"] = 0.0, ["clip_sample"] = true };
+        m.Json["sampler"] = new JsonObject { ["kind"] = "ddim", ["eta"] = 0.0, ["guidance"] = 1.5 };
         m.Sampler = SamplerSettings.FlowMatching;
         Assert.Equal(SamplerSettings.FlowMatching, m.Sampler);
-        Assert.True((bool)m.Json["sampler"]!["clip_sample"]!);
+        Assert.Equal(1.5, (double)m.Json["sampler"]!["guidance"]!);
         Assert.Equal(0.0, (double)m.Json["sampler"]!["eta"]!);
     }
 
@@ -38,11 +38,11 @@ public class ModelMetadataTests
     [InlineData("""{"task": 5}""", "\"task\" must be a string")]
     [InlineData("""{"task": "sr3"}""", "\"task\" is \"sr3\" (expected restore, sr2, sr4)")]
     [InlineData("""{"sampler": "fm"}""", "\"sampler\" must be an object")]
-    [InlineData("""{"sampler": {"kind": "fm", "prediction": "x0", "schedule": "linear"}}""", "sampler.\"prediction\" is \"x0\"")]
-    [InlineData("""{"sampler": {"kind": "fm", "prediction": "velocity"}}""", "sampler.\"schedule\" is missing")]
-    [InlineData("""{"sampler": {"kind": "fm", "prediction": "velocity", "schedule": "linear", "time_scale": 0}}""", "sampler.\"time_scale\" must be a finite number > 0")]
-    [InlineData("""{"sampler": {"kind": "fm", "prediction": "velocity", "schedule": "linear", "solver": "heun"}}""", "sampler.\"solver\" is \"heun\" (expected euler or rk2)")]
-    [InlineData("""{"sampler": {"kind": "ddim", "prediction": "epsilon", "schedule": "cosine", "default_steps": 0}}""", "sampler.\"default_steps\" must be ≥ 1")]
+    [InlineData("""{"sampler": {"kind": "fm", "prediction": "x0", "schedule": "linear"}}""", "sampler: \"prediction\" is \"x0\"")]
+    [InlineData("""{"sampler": {"prediction": "velocity"}}""", "sampler: \"kind\" is missing")]
+    [InlineData("""{"sampler": {"kind": "fm", "prediction": "velocity", "schedule": "linear", "time_scale": 0}}""", "sampler: time_scale 0 must be a positive number")]
+    [InlineData("""{"sampler": {"kind": "fm", "prediction": "velocity", "schedule": "linear", "solver": "heun"}}""", "sampler: \"solver\" is \"heun\" (expected \"euler\" or \"rk2\")")]
+    [InlineData("""{"sampler": {"kind": "ddim", "prediction": "epsilon", "schedule": "cosine", "default_steps": 0}}""", "sampler: default_steps 0 must be ≥ 1")]
     [InlineData("""{"training": [1]}""", "\"training\" must be an object")]
     public void BadKnownFieldsAreRefusedNamingFileAndField(string json, string expected)
     {
@@ -56,8 +56,9 @@ public class ModelMetadataTests
     {
         Assert.Equal(SamplerSettings.Ddim, SamplerSettings.ForKind("ddim"));
         var fm = SamplerSettings.ForKind("fm");
-        Assert.Equal(("velocity", "linear", "rk2", 1000.0), (fm.Prediction, fm.Schedule, fm.Solver, fm.TimeScale));
-        Assert.Equal(("epsilon", "cosine", 1000, 1.0), (SamplerSettings.Ddim.Prediction, SamplerSettings.Ddim.Schedule, SamplerSettings.Ddim.NumTrainTimesteps, SamplerSettings.Ddim.TimeScale));
+        Assert.Equal((PredictionType.Velocity, NoiseSchedule.Linear, (OdeSolver?)OdeSolver.Rk2, 1000.0, 2), (fm.Prediction, fm.Schedule, fm.Solver, fm.TimeScale, fm.DefaultSteps));
+        var d = SamplerSettings.Ddim;
+        Assert.Equal((PredictionType.Epsilon, NoiseSchedule.Cosine, 1000, 1.0, 10), (d.Prediction, d.Schedule, d.NumTrainTimesteps, d.TimeScale, d.DefaultSteps));
         Assert.Throws<ArgumentException>(() => SamplerSettings.ForKind("euler"));
     }
 }

@@ -250,7 +250,7 @@ public class StmwTests
         var metadata = new ModelMetadata();
         metadata.Json["sampler"] = new JsonObject { ["kind"] = "euler-a", ["prediction"] = "epsilon", ["schedule"] = "cosine" };
         var e = Assert.Throws<InvalidDataException>(() => TestSupport.RandomSet(TestSupport.Tiny, 3, metadata).SaveStmw(path, DType.F16));
-        Assert.Contains("sampler.\"kind\" is \"euler-a\" (expected ddim or fm)", e.Message);
+        Assert.Contains("sampler: \"kind\" is \"euler-a\" (expected \"ddim\" or \"fm\")", e.Message);
         Assert.False(File.Exists(path));
 
         // A file from elsewhere with the same defect: edit a valid file's sampler kind in place.
@@ -264,7 +264,7 @@ public class StmwTests
         File.WriteAllBytes(path, f);
         e = Assert.Throws<InvalidDataException>(() => WeightSet.Load(path));
         Assert.Contains(path, e.Message);
-        Assert.Contains("sampler.\"kind\" is \"xx\" (expected ddim or fm)", e.Message);
+        Assert.Contains("sampler: \"kind\" is \"xx\" (expected \"ddim\" or \"fm\")", e.Message);
     }
 
     [Fact]

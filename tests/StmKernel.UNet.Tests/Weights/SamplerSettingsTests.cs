@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using StmKernel.Sampling;
+using StmKernel.UNet.Weights;
 
-namespace StmKernel.Sampling.Tests;
+namespace StmKernel.UNet.Tests.Weights;
 
 public class SamplerSettingsTests
 {
@@ -39,17 +39,17 @@ public class SamplerSettingsTests
     {
         var settings = new[]
         {
-            SamplerSettings.DdimDefault with { Spacing = TimestepSpacing.Leading, ClipSample = false, NumTrainTimesteps = 500, DefaultSteps = 7 },
-            SamplerSettings.DdimDefault with { Spacing = TimestepSpacing.Linspace, TimeScale = 0.5 },
-            SamplerSettings.FlowMatchingDefault,
-            SamplerSettings.FlowMatchingDefault with { Solver = OdeSolver.Euler, TimeScale = 1, DefaultSteps = 10 },
+            SamplerSettings.Ddim with { Spacing = TimestepSpacing.Leading, ClipSample = false, NumTrainTimesteps = 500, DefaultSteps = 7 },
+            SamplerSettings.Ddim with { Spacing = TimestepSpacing.Linspace, TimeScale = 0.5 },
+            SamplerSettings.FlowMatching,
+            SamplerSettings.FlowMatching with { Solver = OdeSolver.Euler, TimeScale = 1, DefaultSteps = 10 },
         };
         foreach (var s in settings)
         {
             Assert.Equal(s, SamplerSettings.FromJson(s.ToJson()));
             Assert.Equal(s, SamplerSettings.FromJson(JsonNode.Parse(s.ToJson().ToJsonString())));
         }
-        Assert.Equal(4, SamplerSettings.FlowMatchingDefault.EvaluationsPerSample(2));
+        Assert.Equal(4, SamplerSettings.FlowMatching.EvaluationsPerSample(2));
     }
 
     [Theory]
@@ -80,15 +80,15 @@ public class SamplerSettingsTests
     [Fact]
     public void ReadsWhatTheWeightsConverterRecords()
     {
-        // The objects `stmkernel convert-weights --sampler ddim|fm` writes (docs/weights-format.md).
+        // Objects without our optional keys (timestep_spacing, clip_sample), as other tools and older converters write them.
         var ddim = SamplerSettings.FromJson(JsonNode.Parse("""
             {"kind":"ddim","prediction":"epsilon","schedule":"cosine","num_train_timesteps":1000,"time_scale":1,"default_steps":10}
             """));
-        Assert.Equal(SamplerSettings.DdimDefault, ddim);
+        Assert.Equal(SamplerSettings.Ddim, ddim);
         var fm = SamplerSettings.FromJson(JsonNode.Parse("""
             {"kind":"fm","prediction":"velocity","schedule":"linear","num_train_timesteps":1000,"time_scale":1000,"default_steps":10,"solver":"rk2"}
             """));
-        Assert.Equal(SamplerSettings.FlowMatchingDefault with { DefaultSteps = 10 }, fm);
+        Assert.Equal(SamplerSettings.FlowMatching with { DefaultSteps = 10 }, fm);
         Assert.False(ddim.ToJson().ContainsKey("solver"));
     }
 

@@ -1,4 +1,4 @@
-namespace StmKernel.Sampling;
+namespace StmKernel.UNet.Weights;
 
 /// <summary>The generative framework a model was trained for.</summary>
 public enum SamplerKind

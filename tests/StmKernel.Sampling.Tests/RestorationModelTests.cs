@@ -1,0 +1,88 @@
+using StmKernel.Tensors;
+using StmKernel.Tensors.Threading;
+using StmKernel.UNet;
+using StmKernel.UNet.Weights;
+
+namespace StmKernel.Sampling.Tests;
+
+public class RestorationModelTests
+{
+    private static UNetConfig Tiny(int inChannels) => new()
+    {
+        InChannels = inChannels, BlockOutChannels = [8, 16], LayersPerBlock = 1, NormNumGroups = 4, AddAttention = false,
+    };
+
+    private static WeightSet RandomWeights(UNetConfig config, SamplerSettings? sampler, int seed = 3)
+    {
+        var values = RandomParameters.For(config, seed);
+        var tensors = ParameterList.For(config).ToDictionary(s => s.Key, s => new WeightTensor(s.Shape, values[s.Key]));
+        return new WeightSet(config, tensors, new ModelMetadata { Task = "restore", Sampler = sampler });
+    }
+
+    [Fact]
+    public void SampledModelIsDeterministicBySeedAndIndependentOfBatching()
+    {
+        var model = RestorationModel.FromWeights(RandomWeights(Tiny(2), SamplerSettings.FlowMatching), "tiny-fm");
+        using var pool = new WorkerPool(2);
+        var restorer = model.CreateRestorer(pool, maxBatch: 8);
+        var image = TestData.Surface(150, 133);
+        var one = restorer.Restore(image, new RestoreOptions { BatchSize = 1, Seed = 7 });
+        var eight = restorer.Restore(image, new RestoreOptions { BatchSize = 8, Seed = 7 });
+        var other = restorer.Restore(image, new RestoreOptions { BatchSize = 8, Seed = 8 });
+        Assert.Equal(one.Image.Data, eight.Image.Data);
+        Assert.NotEqual(one.Image.Data, other.Image.Data);
+        Assert.Equal(restorer.ForwardCount(133, 150), one.NetworkEvaluations);
+        Assert.Equal(2 * 2 * 4, one.NetworkEvaluations); // 2×2 tiles × FM RK2 2 steps
+        Assert.All(one.Image.Data, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void OnePassModelReturnsTheNetworkOfTheNormalisedCondition()
+    {
+        var weights = RandomWeights(Tiny(1), sampler: null);
+        var model = RestorationModel.FromWeights(weights, "tiny-ae");
+        Assert.Null(model.Sampler);
+        using var pool = new WorkerPool(1);
+        var image = TestData.Surface(128, 128, offset: 3, amplitude: 2);
+        var result = model.CreateRestorer(pool).Restore(image);
+        Assert.Equal(1, result.NetworkEvaluations);
+
+        // Reference: one tile; min/max to [−1, 1], network at t = 0, back to the input's units.
+        float min = image.Data.Min(), max = image.Data.Max();
+        double center = (min + (double)max) / 2, half = (max - (double)min) / 2;
+        var x = new Tensor(1, 1, 128, 128);
+        for (int i = 0; i < x.Data.Length; i++) x.Data[i] = (float)((image.Data[i] - center) / half);
+        var y = UNet2DModel.FromWeights(weights).Forward(x, [0f], pool);
+        for (int i = 0; i < y.Data.Length; i++)
+            Assert.Equal(y.Data[i] * half + center, result.Image.Data[i], 1e-4);
+        Assert.Throws<ArgumentException>(() => model.CreateRestorer(pool).Restore(image, new RestoreOptions { EnsembleSize = 2 }));
+    }
+
+    [Fact]
+    public void ChannelsMustFitTheSampler()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => RestorationModel.FromWeights(RandomWeights(Tiny(2), null), "x"));
+        Assert.Contains("one-pass", e.Message);
+        Assert.Contains("--sampler", e.Message);
+        e = Assert.Throws<InvalidDataException>(() => RestorationModel.FromWeights(RandomWeights(Tiny(1), SamplerSettings.Ddim), "x"));
+        Assert.Contains("2 input channels", e.Message);
+    }
+
+    [Fact]
+    public void LoadsAStmwFileWithItsSampler()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"stmk-model-{Guid.NewGuid():N}.stmw");
+        try
+        {
+            RandomWeights(Tiny(2), SamplerSettings.Ddim with { DefaultSteps = 3 }).SaveStmw(path);
+            var model = RestorationModel.Load(path);
+            Assert.Equal(SamplerSettings.Ddim with { DefaultSteps = 3 }, model.Sampler);
+            Assert.Equal("restore", model.Task);
+            Assert.Contains("ddim", model.Describe());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -32,13 +32,7 @@ public sealed unsafe class WinogradConv3x3 : ParallelJob
     {
         if (input.C != weights.Cin) throw new ArgumentException($"conv input has {input.C} channels, weights expect {weights.Cin}");
         if (input.H % 2 != 0 || input.W % 2 != 0) throw new ArgumentException($"Winograd F(2×2,3×3) needs even H and W, got {input.H}×{input.W}");
-        if (!output.HasShape(input.N, weights.Cout, input.H, input.W))
-            throw new ArgumentException($"conv output is [{output.N}, {output.C}, {output.H}, {output.W}], expected [{input.N}, {weights.Cout}, {input.H}, {input.W}]");
-        if (residual is not null && !residual.HasShape(output.N, output.C, output.H, output.W))
-            throw new ArgumentException("conv residual shape differs from the output shape");
-        if (sampleBias is not null && sampleBias.Length != input.N * weights.CoutBlocks * 16)
-            throw new ArgumentException("conv per-sample bias has the wrong length");
-        if (ReferenceEquals(input, output)) throw new ArgumentException("conv cannot run in place");
+        ConvArguments.CheckOutputAndEpilogue(input, output, weights.Cout, weights.CoutBlocks, input.H, input.W, residual, sampleBias);
         _w = weights; _in = input; _out = output; _residual = residual; _sampleBias = sampleBias;
         _zeroBias = GC.AllocateArray<float>(32, pinned: true);
         _tilesPerRow = input.W / 2;

@@ -7,7 +7,7 @@ namespace StmKernel.Imaging;
 /// scale (contact sheets, series) where <see cref="StmFile.WritePng"/>'s per-image percentile stretch
 /// would not. Same encoder as <see cref="StmFile.WritePng"/>: the low end of the range is black,
 /// the high end white, values outside clip, NaN is black; a range with
-/// <c>high ≤ low</c> gives an all-black image.
+/// <c>high ≤ low</c> gives an all-black image. The mapping runs in single precision (see <c>PngFile.Encode</c>).
 /// </summary>
 public static class PngPreview
 {
@@ -17,7 +17,7 @@ public static class PngPreview
         ArgumentNullException.ThrowIfNull(image);
         if (!float.IsFinite(low) || !float.IsFinite(high))
             throw new ArgumentOutOfRangeException(nameof(low), $"PNG preview range must be finite, got [{low}, {high}]");
-        return PngFile.Encode(image, bitDepth, low, high, "fixed range");
+        return PngFile.Encode(image, bitDepth, low, high, "fixed range", singlePrecision: true);
     }
 
     /// <summary>Writes <see cref="Encode"/>'s bytes to <paramref name="path"/> through a temporary file and a rename.</summary>

@@ -112,7 +112,7 @@ public static class StmFile
     /// <summary>Writes a 32-bit float TIFF; physical size and unit go in the ImageDescription.</summary>
     public static void WriteTiff(string path, StmImage image) => TiffFile.Write(path, image);
 
-    /// <summary>Writes an 8- or 16-bit grayscale preview stretched between two percentiles of the data.</summary>
+    /// <summary>Writes an 8- or 16-bit grayscale preview stretched between two percentiles of the data (<see cref="PngPreview"/> takes a fixed range).</summary>
     public static void WritePng(string path, StmImage image, int bitDepth = 8, double lowPercentile = 0.5, double highPercentile = 99.5) =>
         PngFile.Write(path, image, bitDepth, lowPercentile, highPercentile);
 

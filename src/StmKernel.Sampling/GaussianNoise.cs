@@ -1,8 +1,10 @@
+using StmKernel.Tensors;
+
 namespace StmKernel.Sampling;
 
 /// <summary>
 /// Seeded standard-normal numbers that are bit-identical for a seed on every machine and runtime:
-/// xoshiro256** (Blackman &amp; Vigna) seeded through SplitMix64, 53-bit uniforms, and Marsaglia's polar
+/// the shared <see cref="Xoshiro256"/> (xoshiro256** seeded through SplitMix64), 53-bit uniforms, and Marsaglia's polar
 /// method with our own natural logarithm (<see cref="Ln"/>), so only IEEE-exact operations (+, −, ×, ÷,
 /// √) are involved — no platform libm.
 /// </summary>
@@ -13,55 +15,21 @@ namespace StmKernel.Sampling;
 /// </remarks>
 public sealed class GaussianNoise
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private readonly Xoshiro256 _bits;
     private double _spare;
+    private bool _hasSpare;
 
     /// <summary>1/27, 1/25, …, 1/3, 1: the odd atanh series z·(1 + z²/3 + z⁴/5 + …) for Horner's rule.</summary>
     private static readonly double[] AtanhSeries = [.. Enumerable.Range(0, 14).Select(k => 1.0 / (27 - 2 * k))];
-    private bool _hasSpare;
 
     /// <summary>A generator for (seed, stream).</summary>
-    public GaussianNoise(ulong seed, ulong stream = 0)
-    {
-        ulong sm = seed ^ (stream * 0x9E3779B97F4A7C15UL);
-        _s0 = SplitMix64(ref sm);
-        _s1 = SplitMix64(ref sm);
-        _s2 = SplitMix64(ref sm);
-        _s3 = SplitMix64(ref sm);
-    }
-
-    /// <summary>A generator started from an explicit xoshiro256** state (not all zero); for reference tests.</summary>
-    internal GaussianNoise(ulong s0, ulong s1, ulong s2, ulong s3)
-    {
-        if ((s0 | s1 | s2 | s3) == 0) throw new ArgumentException("xoshiro256** state must not be all zero");
-        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
-    }
-
-    /// <summary>One SplitMix64 step (Steele, Lea &amp; Flood): advances <paramref name="state"/> and returns the mixed value.</summary>
-    public static ulong SplitMix64(ref ulong state)
-    {
-        ulong z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
+    public GaussianNoise(ulong seed, ulong stream = 0) => _bits = new Xoshiro256(seed ^ (stream * 0x9E3779B97F4A7C15UL));
 
     /// <summary>The next raw 64-bit output of xoshiro256**.</summary>
-    public ulong NextUInt64()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _bits.NextUInt64();
 
     /// <summary>A uniform double in [0, 1) from the top 53 bits.</summary>
-    public double NextUniform() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextUniform() => _bits.NextDouble();
 
     /// <summary>A standard normal deviate (mean 0, variance 1), in double precision.</summary>
     public double NextGaussian()

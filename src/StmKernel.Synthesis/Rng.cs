@@ -1,23 +1,18 @@
+using StmKernel.Tensors;
+
 namespace StmKernel.Synthesis;
 
 /// <summary>
-/// A seeded pseudo-random generator (xoshiro256** seeded through SplitMix64). Written here rather
-/// than using <see cref="System.Random"/> so that every synthetic image and test set is bit-identical
-/// across .NET versions and machines: the manifests promise reproducibility by seed.
+/// The distributions synthesis draws from (uniform, integer, Bernoulli, normal, categorical, Poisson,
+/// exponential) over the shared <see cref="Xoshiro256"/> bit source, so that every synthetic image and
+/// test set is bit-identical across .NET versions and machines: the manifests promise reproducibility by seed.
 /// </summary>
 public sealed class Rng
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private readonly Xoshiro256 _bits;
 
     /// <summary>A generator whose whole stream is fixed by <paramref name="seed"/>.</summary>
-    public Rng(long seed)
-    {
-        ulong x = unchecked((ulong)seed);
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
-    }
+    public Rng(long seed) => _bits = new Xoshiro256(unchecked((ulong)seed));
 
     /// <summary>
     /// An independent stream keyed by a seed and a path of integers (e.g. seed, split, sample index),
@@ -29,39 +24,20 @@ public sealed class Rng
     public static long DeriveSeed(long seed, params ReadOnlySpan<long> keys)
     {
         ulong h = unchecked((ulong)seed);
-        h = SplitMix(ref h);
+        h = Xoshiro256.SplitMix64(ref h);
         foreach (long k in keys)
         {
             ulong x = h ^ unchecked((ulong)k * 0xD1B54A32D192ED03UL);
-            h = SplitMix(ref x);
+            h = Xoshiro256.SplitMix64(ref x);
         }
         return unchecked((long)h);
     }
 
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
     /// <summary>The next 64 raw bits.</summary>
-    public ulong NextUInt64()
-    {
-        ulong result = ulong.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = ulong.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _bits.NextUInt64();
 
     /// <summary>Uniform on [0, 1), 53 random bits.</summary>
-    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+    public double NextDouble() => _bits.NextDouble();
 
     /// <summary>Uniform on [a, b).</summary>
     public double Uniform(double a, double b) => a + (b - a) * NextDouble();

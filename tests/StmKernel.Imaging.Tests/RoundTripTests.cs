@@ -100,6 +100,43 @@ public class RoundTripTests
         Directory.Delete(dir, true);
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Png_preview_with_a_fixed_range_maps_it_linearly_and_clips(int depth)
+    {
+        string dir = TestData.TempDir();
+        int w = 31, h = 5;
+        // Values from below -2 to above 3 so both ends clip; NaN and +∞ are black.
+        var d = Enumerable.Range(0, w * h).Select(i => -2.5f + 6f * i / (w * h - 1)).ToArray();
+        d[7] = float.NaN; d[8] = float.PositiveInfinity;
+        var im = new StmImage(d, w, h);
+        string path = Path.Combine(dir, "fixed.png");
+        PngPreview.Write(path, im, -2f, 3f, depth);
+        var r = Assert.Single(StmFile.Read(path).Channels);
+        float max = depth == 8 ? 255 : 65535;
+        for (int i = 0; i < d.Length; i++)
+        {
+            float want = float.IsFinite(d[i]) ? Math.Clamp(MathF.Round((d[i] + 2f) * (max / 5f)), 0, max) : 0;
+            Assert.Equal(want, r.Data[i]);
+        }
+        Assert.Equal(0, r.Data[0]);
+        Assert.Equal(max, r.Data[^1]);
+        Assert.Equal(File.ReadAllBytes(path), PngPreview.Encode(im, -2f, 3f, depth));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public void Png_preview_rejects_a_non_finite_range_or_bad_depth_and_blackens_an_empty_range()
+    {
+        var im = new StmImage([1f, 2f, 3f, 4f], 2, 2);
+        Assert.Throws<ArgumentOutOfRangeException>(() => PngPreview.Encode(im, float.NaN, 1f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PngPreview.Encode(im, 0f, float.PositiveInfinity));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PngPreview.Encode(im, 0f, 1f, bitDepth: 12));
+        var black = StmFile.Read(PngPreview.Encode(im, 2f, 2f), "empty-range.png").Channels[0];
+        Assert.All(black.Data, v => Assert.Equal(0f, v));
+    }
+
     [Fact]
     public void Percentiles_interpolate_between_order_statistics()
     {

@@ -1,14 +1,14 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using StmKernel.Imaging;
 using StmKernel.Synthesis.Degradations;
 using StmKernel.Synthesis.Pairs;
-using StmKernel.Synthesis.Png;
 using StmKernel.Synthesis.Surface;
 
 namespace StmKernel.Synthesis.Tests;
 
 /// <summary>
-/// The PNG writer, checked by decoding its output independently, and the contact sheets of
+/// The fixed-range PNG preview writer, checked by decoding its output independently, and the contact sheets of
 /// docs/synthesis.md. Set STMKERNEL_WRITE_DOCS=1 to (re)write docs/synthesis-*.png.
 /// </summary>
 public class ContactSheetTests
@@ -65,11 +65,12 @@ public class ContactSheetTests
     {
         Assert.Equal(0xAE426082u, NaiveCrc("IEND"u8)); // the well-known CRC of an empty IEND chunk
         var pixels = Enumerable.Range(0, 13 * 7).Select(i => (byte)(i * 37)).ToArray();
-        var (back, w, h) = Decode(GrayPng.Encode(pixels, 13, 7));
+        var grey = new StmImage(pixels.Select(p => (float)p).ToArray(), 13, 7);
+        var (back, w, h) = Decode(PngPreview.Encode(grey, 0, 255)); // [0, 255] → 0…255 is the identity
         Assert.Equal((13, 7), (w, h));
         Assert.Equal(pixels, back);
-        var plane = new Plane(2, 2, [-1f, 0f, 0.5f, 3f]);
-        Assert.Equal(new byte[] { 0, 128, 191, 255 }, GrayPng.ToBytes(plane, -1, 1));
+        var clipped = new StmImage([-1f, 0f, 0.5f, 3f], 2, 2);
+        Assert.Equal(new byte[] { 0, 128, 191, 255 }, Decode(PngPreview.Encode(clipped, -1, 1)).Pixels);
     }
 
     /// <summary>Pastes tiles (each normalised to its own range, as an STM viewer shows them) into a sheet with 4 px gaps.</summary>
@@ -111,19 +112,21 @@ public class ContactSheetTests
     {
         bool writeDocs = Environment.GetEnvironmentVariable("STMKERNEL_WRITE_DOCS") == "1";
         var sheet = Sheet(SheetRows(writeDocs ? 3 : 1, writeDocs ? Rows : [DegradationMode.All]));
-        var bytes = GrayPng.ToBytes(sheet, 0, 1);
-        var (back, w, h) = Decode(GrayPng.Encode(bytes, sheet.Width, sheet.Height));
+        var image = ToImage(sheet);
+        var (back, w, h) = Decode(PngPreview.Encode(image, 0, 1));
         Assert.Equal((sheet.Width, sheet.Height), (w, h));
-        Assert.Equal(bytes, back);
+        Assert.Equal(sheet.Data.Select(v => (byte)Math.Clamp(MathF.Round(v * 255f), 0, 255)).ToArray(), back); // single-precision mapping
         Assert.True(back.Distinct().Count() > 100, "a contact sheet of STM images should use most grey levels");
         if (!writeDocs) return;
 
         string docs = Path.Combine(RepoRoot(), "docs");
-        GrayPng.Write(Path.Combine(docs, "synthesis-contact-sheet.png"), bytes, w, h);
+        PngPreview.Write(Path.Combine(docs, "synthesis-contact-sheet.png"), image, 0, 1);
         var full = SiH2x1Generator.Generate(new SurfaceParameters(), 2024).Heights;
         var (lo, hi) = full.Range();
-        GrayPng.Write(Path.Combine(docs, "synthesis-pristine-512.png"), GrayPng.ToBytes(full, lo, hi), 512, 512);
+        PngPreview.Write(Path.Combine(docs, "synthesis-pristine-512.png"), ToImage(full), lo, hi);
     }
+
+    private static StmImage ToImage(Plane plane) => new(plane.Data, plane.Width, plane.Height) { PhysicalSizeKnown = false };
 
     private static string RepoRoot()
     {

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
 using System.Text;
+using StmKernel.Tensors;
 
 namespace StmKernel.Imaging.Formats;
 
 /// <summary>
 /// PNG in and out. Reads non-interlaced 8/16-bit grayscale, gray+alpha, RGB and RGBA (colour
 /// converted to luma with Rec. 601 weights, alpha ignored), checking every chunk CRC. Writes 8- or
-/// 16-bit grayscale previews with a percentile stretch (values outside the chosen percentiles clip,
+/// 16-bit grayscale previews with a percentile stretch or a fixed range (values outside the range clip,
 /// NaN becomes black). PNG carries no physical scale, so images read from PNG have unknown size.
 /// </summary>
 internal static class PngFile
@@ -29,7 +30,8 @@ internal static class PngFile
             r.Need((long)len + 4, $"{name} chunk at offset {at} ({len} bytes + CRC)");
             var body = r.Take((int)len, name);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(r.Take(4, $"{name} CRC"));
-            if (crc != Crc32.Compute(type, body)) throw r.Bad($"{name} chunk CRC at offset {at}", $"0x{Crc32.Compute(type, body):X8}", $"0x{crc:X8}");
+            uint computed = Crc32.Append(Crc32.Compute(type), body);
+            if (crc != computed) throw r.Bad($"{name} chunk CRC at offset {at}", $"0x{computed:X8}", $"0x{crc:X8}");
             switch (name)
             {
                 case "IHDR":
@@ -108,10 +110,33 @@ internal static class PngFile
     /// <summary>Writes a grayscale preview; values between the two percentiles map linearly to the full range.</summary>
     public static void Write(string path, StmImage im, int bitDepth, double lowPercentile, double highPercentile)
     {
-        if (bitDepth is not (8 or 16)) throw new ArgumentOutOfRangeException(nameof(bitDepth), "PNG previews are 8 or 16 bit");
+        CheckBitDepth(bitDepth);
         var (lo, hi) = Stretch.Percentiles(im.Data, lowPercentile, highPercentile);
+        byte[] png = Encode(im, bitDepth, lo, hi, $"{lowPercentile}–{highPercentile} percentile stretch", singlePrecision: false);
+        SafeWrite.Write(path, s => s.Write(png));
+    }
+
+    /// <summary>Throws unless <paramref name="bitDepth"/> is one the preview encoder writes.</summary>
+    private static void CheckBitDepth(int bitDepth)
+    {
+        if (bitDepth is not (8 or 16)) throw new ArgumentOutOfRangeException(nameof(bitDepth), "PNG previews are 8 or 16 bit");
+    }
+
+    /// <summary>
+    /// The one preview encoder: [<paramref name="lo"/>, <paramref name="hi"/>] maps linearly to 0…max
+    /// (clamped, rounded half to even; NaN and ±∞ become black), unfiltered rows, one IDAT.
+    /// <paramref name="rangeNote"/> says in the tEXt title how the range was chosen.
+    /// <paramref name="singlePrecision"/> does the mapping in float instead of double: fixed-range
+    /// previews (<see cref="PngPreview"/>) have always been quantised in float, percentile ones in
+    /// double, and the two differ by one level on a few pixels in a million, so each keeps its own
+    /// arithmetic to leave every existing figure pixel-identical.
+    /// </summary>
+    public static byte[] Encode(StmImage im, int bitDepth, float lo, float hi, string rangeNote, bool singlePrecision)
+    {
+        CheckBitDepth(bitDepth);
         double max = bitDepth == 8 ? 255 : 65535;
         double scale = hi > lo ? max / (hi - lo) : 0;
+        float maxF = (float)max, scaleF = hi > lo ? maxF / (hi - lo) : 0f;
         int bpp = bitDepth / 8;
         int stride = im.Width * bpp;
         var raw = new byte[(stride + 1) * im.Height];
@@ -121,7 +146,9 @@ internal static class PngFile
             for (int x = 0; x < im.Width; x++)
             {
                 float v = im.Data[y * im.Width + x];
-                int q = float.IsFinite(v) ? (int)Math.Round(Math.Clamp((v - lo) * scale, 0, max)) : 0;
+                int q = !float.IsFinite(v) ? 0
+                    : singlePrecision ? (int)MathF.Round(Math.Clamp((v - lo) * scaleF, 0f, maxF))
+                    : (int)Math.Round(Math.Clamp((v - lo) * scale, 0, max));
                 if (bitDepth == 8) raw[o + 1 + x] = (byte)q;
                 else BinaryPrimitives.WriteUInt16BigEndian(raw.AsSpan(o + 1 + 2 * x), (ushort)q);
             }
@@ -130,15 +157,14 @@ internal static class PngFile
         BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)im.Width);
         BinaryPrimitives.WriteUInt32BigEndian(ihdr.AsSpan(4), (uint)im.Height);
         ihdr[8] = (byte)bitDepth; // colour type 0, compression 0, filter 0, interlace 0
-        string text = $"Title\0{im.Title} ({lowPercentile}–{highPercentile} percentile stretch: {lo:G6}…{hi:G6} {im.ZUnit})";
-        SafeWrite.Write(path, s =>
-        {
-            s.Write(Magic);
-            Chunk(s, "IHDR", ihdr);
-            Chunk(s, "tEXt", Encoding.Latin1.GetBytes(text));
-            Chunk(s, "IDAT", Zlib.Deflate(raw));
-            Chunk(s, "IEND", []);
-        });
+        string text = $"Title\0{im.Title} ({rangeNote}: {lo:G6}…{hi:G6} {im.ZUnit})";
+        using var s = new MemoryStream();
+        s.Write(Magic);
+        Chunk(s, "IHDR", ihdr);
+        Chunk(s, "tEXt", Encoding.Latin1.GetBytes(text));
+        Chunk(s, "IDAT", Zlib.Deflate(raw));
+        Chunk(s, "IEND", []);
+        return s.ToArray();
     }
 
     private static void Chunk(Stream s, string type, ReadOnlySpan<byte> body)
@@ -149,7 +175,7 @@ internal static class PngFile
         var t = Encoding.ASCII.GetBytes(type);
         s.Write(t);
         s.Write(body);
-        BinaryPrimitives.WriteUInt32BigEndian(u, Crc32.Compute(t, body));
+        BinaryPrimitives.WriteUInt32BigEndian(u, Crc32.Append(Crc32.Compute(t), body));
         s.Write(u);
     }
 }

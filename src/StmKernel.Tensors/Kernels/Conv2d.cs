@@ -34,13 +34,7 @@ public sealed unsafe class Conv2d : ParallelJob
     {
         if (input.C != weights.Cin) throw new ArgumentException($"conv input has {input.C} channels, weights expect {weights.Cin}");
         int ho = weights.OutSize(input.H), wo = weights.OutSize(input.W);
-        if (!output.HasShape(input.N, weights.Cout, ho, wo))
-            throw new ArgumentException($"conv output is [{output.N}, {output.C}, {output.H}, {output.W}], expected [{input.N}, {weights.Cout}, {ho}, {wo}]");
-        if (residual is not null && !residual.HasShape(output.N, output.C, output.H, output.W))
-            throw new ArgumentException("conv residual shape differs from the output shape");
-        if (sampleBias is not null && sampleBias.Length != input.N * weights.CoutBlocks * 16)
-            throw new ArgumentException("conv per-sample bias has the wrong length");
-        if (ReferenceEquals(input, output)) throw new ArgumentException("conv cannot run in place");
+        ConvArguments.CheckOutputAndEpilogue(input, output, weights.Cout, weights.CoutBlocks, ho, wo, residual, sampleBias);
         _w = weights; _in = input; _out = output; _residual = residual; _sampleBias = sampleBias;
         _pairs = (weights.CoutBlocks + 1) / 2;
     }

@@ -34,13 +34,7 @@ public sealed unsafe class WinogradConv3x3 : ParallelJob
         if (input.C != weights.Cin) throw new ArgumentException($"conv input has {input.C} channels, weights expect {weights.Cin}");
         int m = weights.TileSize;
         if (input.H % m != 0 || input.W % m != 0) throw new ArgumentException($"Winograd F({m}×{m},3×3) needs H and W multiples of {m}, got {input.H}×{input.W}");
-        if (!output.HasShape(input.N, weights.Cout, input.H, input.W))
-            throw new ArgumentException($"conv output is [{output.N}, {output.C}, {output.H}, {output.W}], expected [{input.N}, {weights.Cout}, {input.H}, {input.W}]");
-        if (residual is not null && !residual.HasShape(output.N, output.C, output.H, output.W))
-            throw new ArgumentException("conv residual shape differs from the output shape");
-        if (sampleBias is not null && sampleBias.Length != input.N * weights.CoutBlocks * 16)
-            throw new ArgumentException("conv per-sample bias has the wrong length");
-        if (ReferenceEquals(input, output)) throw new ArgumentException("conv cannot run in place");
+        ConvArguments.CheckOutputAndEpilogue(input, output, weights.Cout, weights.CoutBlocks, input.H, input.W, residual, sampleBias);
         _w = weights; _in = input; _out = output; _residual = residual; _sampleBias = sampleBias;
         _zeroBias = GC.AllocateArray<float>(32, pinned: true);
         _tilesPerRow = input.W / m;

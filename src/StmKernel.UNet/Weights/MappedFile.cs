@@ -48,7 +48,7 @@ internal sealed unsafe class MappedFile : IDisposable
         const int Chunk = 1 << 26;
         uint crc = 0;
         for (long done = 0; done < length; done += Chunk)
-            crc = Weights.Crc32.Append(crc, Span(offset + done, Math.Min(Chunk, length - done)));
+            crc = StmKernel.Tensors.Crc32.Append(crc, Span(offset + done, Math.Min(Chunk, length - done)));
         return crc;
     }
 

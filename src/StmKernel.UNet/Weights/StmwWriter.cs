@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using StmKernel.Tensors;
 
 namespace StmKernel.UNet.Weights;
 

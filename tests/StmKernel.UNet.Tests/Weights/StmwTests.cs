@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
+using StmKernel.Tensors;
 using StmKernel.UNet.Weights;
 
 namespace StmKernel.UNet.Tests.Weights;

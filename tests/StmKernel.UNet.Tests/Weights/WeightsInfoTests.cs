@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using StmKernel.Tensors;
 using StmKernel.UNet.Weights;
 
 namespace StmKernel.UNet.Tests.Weights;

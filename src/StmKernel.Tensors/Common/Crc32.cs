@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 
-namespace StmKernel.UNet.Weights;
+namespace StmKernel.Tensors;
 
 /// <summary>
 /// CRC-32 as used by zlib, PNG and gzip (reflected polynomial 0xEDB88320, initial value and final

@@ -1,7 +1,6 @@
 using System.Text;
-using StmKernel.UNet.Weights;
 
-namespace StmKernel.UNet.Tests.Weights;
+namespace StmKernel.Tensors.Tests.Common;
 
 public class Crc32Tests
 {

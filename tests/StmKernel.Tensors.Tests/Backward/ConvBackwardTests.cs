@@ -14,6 +14,9 @@ public class ConvBackwardTests
     [InlineData(3, 2, 17, 3, 6, 8)]
     [InlineData(1, 1, 19, 7, 5, 3)]
     [InlineData(1, 2, 11, 17, 5, 6)]
+    [InlineData(3, 1, 10, 17, 11, 3)]   // more than one row chunk and group set
+    [InlineData(3, 2, 17, 18, 18, 5)]
+    [InlineData(1, 1, 75, 5, 3, 4)]
     public void GradientsMatchFiniteDifferences(int k, int s, int cin, int cout, int h, int w)
     {
         const int n = 2;

@@ -9,17 +9,23 @@ namespace StmKernel.Tensors.Kernels.Backward;
 /// layout [Cout, Cin, K, K]. The bias gradient is a <see cref="ChannelSums"/> of dy.
 /// </summary>
 /// <remarks>
-/// One task = one 16-channel output block × one group of 9 (input channel, tap) pairs: a 3×3
-/// conv's 9 taps of one input channel, or 9 input channels of a 1×1 conv. The 9 accumulators are
-/// vectors over the 16 output channels; per output pixel it loads dy once, broadcasts 9 inputs and
-/// does 9 FMAs. The halo supplies the zero padding. Every task writes its own outputs, so no
-/// reduction across threads is needed and the result does not depend on the thread count.
+/// One task = up to two 16-channel output blocks × up to 8 groups of 9 (input channel, tap) pairs: a
+/// group is the 9 taps of one input channel of a 3×3 conv, or 9 (then 7) lanes of one input block of
+/// a 1×1 conv. Rows go in chunks of 8, all of the task's groups per chunk, so dy is read from cache.
+/// The register tile holds 9 × 2 vector accumulators over the output channels for one chunk;
+/// per output pixel it loads dy twice, broadcasts 9 inputs and does 18 FMAs. The 9 inputs sit at
+/// p + a·R + b·Q (a, b ∈ 0..2), so three row pointers with constant displacements address them
+/// without spilling offsets. Every task writes its own outputs: no cross-thread reduction, and the
+/// result does not depend on the thread count.
 /// </remarks>
 public sealed unsafe class ConvGradWeights : ParallelJob
 {
     private const int Group = 9;
+    private const int AccFloats = 2 * Group * 16;
+    private const int GroupsPerTask = 8;
+    private const int ChunkRows = 8;
     private readonly BlockedTensor _in, _dy;
-    private readonly int _k, _stride, _groups;
+    private readonly int _k, _stride, _groups, _pairs, _sets;
     private readonly float[] _dw;
 
     /// <summary>Plans dW for input <paramref name="input"/> [N, Cin, H, W] and output gradient <paramref name="gradOutput"/>
@@ -33,12 +39,14 @@ public sealed unsafe class ConvGradWeights : ParallelJob
             throw new ArgumentException($"conv output gradient is [{gradOutput.N}, {gradOutput.C}, {gradOutput.H}, {gradOutput.W}], expected spatial {ho}×{wo}");
         if (gradWeight.Length != gradOutput.C * input.C * k * k) throw new ArgumentException("conv weight gradient has the wrong length");
         _in = input; _dy = gradOutput; _k = k; _stride = stride; _dw = gradWeight;
-        int pairs = k == 3 ? input.C : (input.C + Group - 1) / Group;
-        _groups = pairs;
+        _groups = k == 3 ? input.C : 2 * input.Cb;
+        // Two output blocks per tile need 18 accumulators: only AVX-512 has the registers for that.
+        _pairs = SimdSupport.UseVector512 ? (gradOutput.Cb + 1) / 2 : gradOutput.Cb;
+        _sets = (_groups + GroupsPerTask - 1) / GroupsPerTask;
     }
 
     /// <summary>Runs on <paramref name="pool"/>.</summary>
-    public void Run(WorkerPool pool) => pool.Run(this, _dy.Cb * _groups);
+    public void Run(WorkerPool pool) => pool.Run(this, _pairs * _sets);
 
     /// <summary>Multiply-adds ×2 of one run.</summary>
     public double Flops => 2.0 * _dy.N * _dy.H * _dy.W * _dy.C * _in.C * _k * _k;
@@ -46,74 +54,101 @@ public sealed unsafe class ConvGradWeights : ParallelJob
     /// <inheritdoc />
     public override void Execute(int task)
     {
-        int ob = task / _groups, group = task % _groups;
-        int kk = _k * _k, plane = _in.PlaneStride, row = _in.Wp * 16;
-        int* off = stackalloc int[Group];
-        int* ci = stackalloc int[Group];
-        int* tap = stackalloc int[Group];
-        int count;
-        if (_k == 3)
-        {
-            count = Group;
-            int c = group;
-            for (int t = 0; t < Group; t++)
-            {
-                off[t] = (c >> 4) * plane + (c & 15) + t / 3 * row + t % 3 * 16;
-                ci[t] = c; tap[t] = t;
-            }
-        }
-        else
-        {
-            count = Math.Min(Group, _in.C - group * Group);
-            for (int j = 0; j < Group; j++)
-            {
-                // Past the last channel the lane repeats channel 0: computed, never stored.
-                int c = j < count ? group * Group + j : 0;
-                off[j] = (c >> 4) * plane + (c & 15);
-                ci[j] = c; tap[j] = 0;
-            }
-        }
-        float* acc = stackalloc float[Group * 16];
-        new Span<float>(acc, Group * 16).Clear();
-        int p = _k / 2;
+        int pair = task / _sets, set = task % _sets;
+        int first = set * GroupsPerTask, last = Math.Min(first + GroupsPerTask, _groups);
+        bool wide = SimdSupport.UseVector512;
+        int ob = wide ? 2 * pair : pair, blocks = wide && ob + 1 < _dy.Cb ? 2 : 1;
+        int p = _k / 2, dyPlane = _dy.PlaneStride, step = _stride * 16;
+        long inRow = (long)_stride * _in.Wp * 16, dyRow = _dy.Wp * 16;
+        float* acc = stackalloc float[GroupsPerTask * AccFloats];
+        new Span<float>(acc, GroupsPerTask * AccFloats).Clear();
+        // Rows in chunks, every group of the task per chunk: the chunk of dy stays in cache while
+        // all groups read it, instead of streaming all of dy once per group.
         for (int n = 0; n < _dy.N; n++)
-            for (int y = 0; y < _dy.H; y++)
+            for (int y0 = 0; y0 < _dy.H; y0 += ChunkRows)
             {
-                float* dyRow = _dy.At(n, ob, y, 0);
-                float* inRow = _in.At(n, 0, y * _stride - p, -p);
-                if (SimdSupport.UseVector512) Row<V512>(inRow, dyRow, _dy.W, _stride * 16, off, acc);
-                else Row<V256x2>(inRow, dyRow, _dy.W, _stride * 16, off, acc);
+                int rows = Math.Min(ChunkRows, _dy.H - y0);
+                float* dy = _dy.At(n, ob, y0, 0);
+                float* origin = _in.At(n, 0, y0 * _stride - p, -p);
+                for (int g = first; g < last; g++)
+                {
+                    var (offset, r, _, count) = Layout(g);
+                    if (count <= 0) continue;
+                    float* a = acc + (g - first) * AccFloats;
+                    if (!wide) Sample<V256x2, C1>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
+                    else if (blocks == 2) Sample<V512, C2>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
+                    else Sample<V512, C1>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
+                }
             }
-        int cin = _in.C;
-        for (int j = 0; j < count; j++)
-            for (int l = 0; l < 16; l++)
-            {
-                int co = ob * 16 + l;
-                if (co < _dy.C) _dw[(co * cin + ci[j]) * kk + tap[j]] = acc[j * 16 + l];
-            }
+        int cin = _in.C, kk = _k * _k;
+        for (int g = first; g < last; g++)
+        {
+            var (_, _, firstChannel, count) = Layout(g);
+            float* a = acc + (g - first) * AccFloats;
+            for (int b = 0; b < blocks; b++)
+                for (int j = 0; j < count; j++)
+                {
+                    int ci = _k == 3 ? firstChannel : firstChannel + j, tap = _k == 3 ? j : 0;
+                    for (int l = 0; l < 16; l++)
+                    {
+                        int co = (ob + b) * 16 + l;
+                        if (co < _dy.C) _dw[(co * cin + ci) * kk + tap] = a[(b * Group + j) * 16 + l];
+                    }
+                }
+        }
     }
 
-    /// <summary>One output row into the 9 accumulators. Static and call-free so they stay in registers.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Row<TV>(float* input, float* dy, int width, int step, int* off, float* acc) where TV : unmanaged, ISimd16<TV>
+    /// <summary>
+    /// Group <paramref name="g"/>: offset of its first input from the tap-(0, 0) pixel, the row step R of
+    /// its 3×3 grid of inputs, its first input channel and how many of the 9 accumulators are real.
+    /// </summary>
+    private (int Offset, int R, int FirstChannel, int Count) Layout(int g)
     {
-        int o0 = off[0], o1 = off[1], o2 = off[2], o3 = off[3], o4 = off[4], o5 = off[5], o6 = off[6], o7 = off[7], o8 = off[8];
+        if (_k == 3) return ((g >> 4) * _in.PlaneStride + (g & 15), _in.Wp * 16, g, Group);
+        int cb = g / 2, lane = g % 2 * Group, firstChannel = cb * 16 + lane;
+        return (cb * _in.PlaneStride + lane, 3, firstChannel, Math.Min(g % 2 == 0 ? Group : 16 - Group, _in.C - firstChannel));
+    }
+
+    /// <summary>A chunk of rows of one sample into one group's accumulators (static and call-free so they stay in registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sample<TV, TCo>(float* input, float* dy, int rows, int width, long inRow, long dyRow, int step, int dyPlane, int r, int k, float* acc)
+        where TV : unmanaged, ISimd16<TV> where TCo : struct, IConst
+    {
+        bool two = TCo.Value == 2;
+        int q = k == 3 ? 16 : 1, q2 = 2 * q, r2 = 2 * r;
+        float* bacc = acc + Group * 16;
         TV a0 = TV.Load(acc), a1 = TV.Load(acc + 16), a2 = TV.Load(acc + 32), a3 = TV.Load(acc + 48), a4 = TV.Load(acc + 64);
         TV a5 = TV.Load(acc + 80), a6 = TV.Load(acc + 96), a7 = TV.Load(acc + 112), a8 = TV.Load(acc + 128);
-        for (int x = 0; x < width; x++, dy += 16, input += step)
+        TV b0 = TV.Zero, b1 = TV.Zero, b2 = TV.Zero, b3 = TV.Zero, b4 = TV.Zero, b5 = TV.Zero, b6 = TV.Zero, b7 = TV.Zero, b8 = TV.Zero;
+        if (two)
         {
-            TV g = TV.Load(dy);
-            a0 = TV.MultiplyAdd(TV.Broadcast(input[o0]), g, a0);
-            a1 = TV.MultiplyAdd(TV.Broadcast(input[o1]), g, a1);
-            a2 = TV.MultiplyAdd(TV.Broadcast(input[o2]), g, a2);
-            a3 = TV.MultiplyAdd(TV.Broadcast(input[o3]), g, a3);
-            a4 = TV.MultiplyAdd(TV.Broadcast(input[o4]), g, a4);
-            a5 = TV.MultiplyAdd(TV.Broadcast(input[o5]), g, a5);
-            a6 = TV.MultiplyAdd(TV.Broadcast(input[o6]), g, a6);
-            a7 = TV.MultiplyAdd(TV.Broadcast(input[o7]), g, a7);
-            a8 = TV.MultiplyAdd(TV.Broadcast(input[o8]), g, a8);
+            b0 = TV.Load(bacc); b1 = TV.Load(bacc + 16); b2 = TV.Load(bacc + 32); b3 = TV.Load(bacc + 48); b4 = TV.Load(bacc + 64);
+            b5 = TV.Load(bacc + 80); b6 = TV.Load(bacc + 96); b7 = TV.Load(bacc + 112); b8 = TV.Load(bacc + 128);
+        }
+        for (int y = 0; y < rows; y++, input += inRow, dy += dyRow)
+        {
+            float* p = input, g = dy;
+            for (int x = 0; x < width; x++, p += step, g += 16)
+            {
+                TV g0 = TV.Load(g), g1 = two ? TV.Load(g + dyPlane) : TV.Zero;
+                float* p1 = p + r, p2 = p + r2;
+                TV v = TV.Broadcast(p[0]); a0 = TV.MultiplyAdd(v, g0, a0); if (two) b0 = TV.MultiplyAdd(v, g1, b0);
+                v = TV.Broadcast(p[q]); a1 = TV.MultiplyAdd(v, g0, a1); if (two) b1 = TV.MultiplyAdd(v, g1, b1);
+                v = TV.Broadcast(p[q2]); a2 = TV.MultiplyAdd(v, g0, a2); if (two) b2 = TV.MultiplyAdd(v, g1, b2);
+                v = TV.Broadcast(p1[0]); a3 = TV.MultiplyAdd(v, g0, a3); if (two) b3 = TV.MultiplyAdd(v, g1, b3);
+                v = TV.Broadcast(p1[q]); a4 = TV.MultiplyAdd(v, g0, a4); if (two) b4 = TV.MultiplyAdd(v, g1, b4);
+                v = TV.Broadcast(p1[q2]); a5 = TV.MultiplyAdd(v, g0, a5); if (two) b5 = TV.MultiplyAdd(v, g1, b5);
+                v = TV.Broadcast(p2[0]); a6 = TV.MultiplyAdd(v, g0, a6); if (two) b6 = TV.MultiplyAdd(v, g1, b6);
+                v = TV.Broadcast(p2[q]); a7 = TV.MultiplyAdd(v, g0, a7); if (two) b7 = TV.MultiplyAdd(v, g1, b7);
+                v = TV.Broadcast(p2[q2]); a8 = TV.MultiplyAdd(v, g0, a8); if (two) b8 = TV.MultiplyAdd(v, g1, b8);
+            }
         }
         TV.Store(acc, a0); TV.Store(acc + 16, a1); TV.Store(acc + 32, a2); TV.Store(acc + 48, a3); TV.Store(acc + 64, a4);
         TV.Store(acc + 80, a5); TV.Store(acc + 96, a6); TV.Store(acc + 112, a7); TV.Store(acc + 128, a8);
+        if (two)
+        {
+            TV.Store(bacc, b0); TV.Store(bacc + 16, b1); TV.Store(bacc + 32, b2); TV.Store(bacc + 48, b3); TV.Store(bacc + 64, b4);
+            TV.Store(bacc + 80, b5); TV.Store(bacc + 96, b6); TV.Store(bacc + 112, b7); TV.Store(bacc + 128, b8);
+        }
     }
 }

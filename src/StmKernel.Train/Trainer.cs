@@ -3,6 +3,7 @@ using StmKernel.Tensors.Threading;
 using StmKernel.Train.Graph;
 using StmKernel.Train.Objectives;
 using StmKernel.Train.Optim;
+using StmKernel.UNet.Weights;
 
 namespace StmKernel.Train;
 
@@ -99,6 +100,19 @@ public sealed class Trainer
         Ema.Update();
         _graph.ParametersChanged();
         return new StepResult(Step, loss, norm, lr);
+    }
+
+    /// <summary>
+    /// The weights as a validated <see cref="WeightSet"/> (save it with <see cref="WeightSet.SaveStmw"/>): the EMA
+    /// average by default, as shipped models use, or the raw current values.
+    /// </summary>
+    public WeightSet ExportWeights(bool ema = true, ModelMetadata? metadata = null)
+    {
+        var values = ema ? Ema.Snapshot() : Parameters.Snapshot();
+        var tensors = Parameters.Specs.ToDictionary(s => s.Key, s => new WeightTensor(s.Shape, values[s.Key]));
+        var set = new WeightSet(Parameters.Config, tensors, metadata);
+        set.Validate();
+        return set;
     }
 
     /// <summary>Writes everything needed to continue to <paramref name="path"/> (temp file, then rename).</summary>

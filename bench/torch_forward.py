@@ -31,7 +31,7 @@ def main() -> None:
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--iterations", type=int, default=10)
-    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--warmup", type=int, default=3)
     a = p.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -55,9 +55,12 @@ def main() -> None:
                 times.append(ms)
                 print(f"iteration {len(times)}: {ms:.2f} ms", flush=True)
     params = sum(q.numel() for q in model.parameters())
-    print(f"torch {torch.__version__} preset={a.preset} params={params} size={a.size} batch={a.batch} "
-          f"threads={a.threads} min_ms={min(times):.2f}")
-    print(f"median_ms={statistics.median(times):.2f}")
+    median = statistics.median(times)
+    print(f"torch {torch.__version__} params={params} input=[{a.batch}, {cfg.in_channels}, {a.size}, {a.size}] "
+          f"threads={a.threads} OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '(unset)')}")
+    # Same wording as `stmkernel bench`, so compare-torch.sh reads both with one pattern.
+    print(f"forward: median {median:.2f} ms, min {min(times):.2f} ms over {len(times)} iterations")
+    print(f"median_ms={median:.3f}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,13 @@ using StmKernel.Cli.Commands;
 ICliCommand[] commands =
 [
     new BenchCommand(),
+    new ClassicalCommand(),
+    new ConvertCommand(),
     new ConvertWeightsCommand(),
+    new DegradeCommand(),
     new ForwardCommand(),
+    new InfoCommand(),
+    new SynthCommand(),
 ];
 
 return CommandRunner.Run(args, commands, Console.Out, Console.Error);

@@ -10,12 +10,14 @@ namespace StmKernel.Imaging;
 /// </summary>
 public static class NpyFile
 {
+    // Byte 0x93 then "NUMPY". (A u8 literal "\x93NUMPY" would encode U+0093 as two UTF-8 bytes.)
     internal static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
     /// <summary>Reads an array; the result is C-ordered float32 with the file's shape.</summary>
-    /// <exception cref="InvalidDataException">The file is not a valid .npy of a supported dtype; the message names the file.</exception>
+    /// <exception cref="StmFileException">The file is not a valid .npy of a supported dtype; the message names the file and field.</exception>
     public static (float[] Data, int[] Shape) Read(string path)
     {
+        SafeWrite.Protect(path);
         using var fs = File.OpenRead(path);
         return Read(fs, path);
     }
@@ -57,7 +59,11 @@ public static class NpyFile
         int[] shape = ParseShape(DictValue(header, "shape", name), name);
 
         long count = 1;
-        foreach (int d in shape) count = checked(count * d);
+        foreach (int d in shape)
+        {
+            if (d > 0 && count > Array.MaxLength / d) throw Bad(name, "shape", "fewer than 2^31 elements", $"({string.Join(", ", shape)})");
+            count *= d;
+        }
         (int size, Func<ReadOnlySpan<byte>, bool, float> conv) = DType(descr, name);
         bool bigEndian = descr.StartsWith('>');
         long bytes = count * size;
@@ -85,9 +91,10 @@ public static class NpyFile
         int total = 10 + dict.Length + 1;
         int pad = (64 - total % 64) % 64;
         string header = dict + new string(' ', pad) + "\n";
+        var buf = new byte[4 * data.Length];
+        for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(buf.AsSpan(4 * i), data[i]);
 
-        string tmp = path + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        SafeWrite.Write(path, fs =>
         {
             fs.Write(Magic);
             fs.Write([1, 0]);
@@ -95,11 +102,8 @@ public static class NpyFile
             BinaryPrimitives.WriteUInt16LittleEndian(len, (ushort)header.Length);
             fs.Write(len);
             fs.Write(Encoding.ASCII.GetBytes(header));
-            var buf = new byte[4 * data.Length];
-            for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(buf.AsSpan(4 * i), data[i]);
             fs.Write(buf);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     private static (int, Func<ReadOnlySpan<byte>, bool, float>) DType(string descr, string name) => descr.TrimStart('<', '>', '|', '=') switch
@@ -155,6 +159,6 @@ public static class NpyFile
         return c;
     }
 
-    private static InvalidDataException Bad(string file, string field, string expected, string actual) =>
-        new($"{file}: invalid .npy {field}: expected {expected}, found {actual}");
+    private static StmFileException Bad(string file, string field, string expected, string actual) =>
+        new(file, ".npy " + field, expected, actual);
 }

@@ -15,8 +15,9 @@ namespace StmKernel.UNet;
 /// </summary>
 /// <remarks>
 /// Weights are packed once at construction. The first forward at a new (B, H, W) builds a plan —
-/// activation buffers and one kernel object per layer — which later calls of that shape reuse, so
-/// the steady state allocates nothing but the returned tensor. Not thread-safe: one forward at a time.
+/// activation buffers and one kernel object per layer — which later calls of that shape reuse (the
+/// three most recent shapes are kept), so the steady state allocates nothing but the returned
+/// tensor. Not thread-safe: one forward at a time.
 /// </remarks>
 public sealed class UNet2DModel
 {
@@ -30,7 +31,10 @@ public sealed class UNet2DModel
     private readonly ResnetBlock2D[][] _upResnets;
     private readonly Resample?[] _upsamplers;
     private readonly GroupNormParams _convNormOut;
-    private ForwardPlan? _plan;
+    // Plans by input shape, most recent first; a few are kept so a tiled restore that alternates
+    // full batches and one smaller last batch does not rebuild (each plan owns its activations).
+    private readonly List<ForwardPlan> _plans = new();
+    private const int MaxCachedPlans = 3;
 
     /// <summary>Builds the model from parameters keyed by diffusers name (PyTorch layouts, float32).</summary>
     /// <exception cref="InvalidDataException">A parameter is missing, extra or of the wrong size.</exception>
@@ -142,8 +146,12 @@ public sealed class UNet2DModel
         int n = x.Dim(0), h = x.Dim(2), w = x.Dim(3), m = _config.SpatialMultiple;
         if (n < 1 || h < m || w < m || h % m != 0 || w % m != 0)
             throw new ArgumentException($"input {x.ShapeText}: batch must be ≥ 1 and H, W positive multiples of {m}");
-        if (_plan is { } p && p.Input.HasShape(n, _config.InChannels, h, w)) return p;
-        return _plan = BuildPlan(n, h, w);
+        int found = _plans.FindIndex(p => p.Input.HasShape(n, _config.InChannels, h, w));
+        var plan = found >= 0 ? _plans[found] : BuildPlan(n, h, w);
+        if (found >= 0) _plans.RemoveAt(found);
+        _plans.Insert(0, plan);
+        if (_plans.Count > MaxCachedPlans) _plans.RemoveAt(_plans.Count - 1);
+        return plan;
     }
 
     /// <summary>Lays out every step in execution order, releasing buffers after their last reader.</summary>

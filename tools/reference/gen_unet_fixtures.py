@@ -132,7 +132,10 @@ def write_readme(root: str, rows: list) -> None:
         lines.append(f"| {r['case']} | {r['dtype']} | {r['params']:,} | {r['x']} | {r['t']} | "
                      f"{r['max_abs_y']:.3f} | {r['float32_rel_err']:.1e} | {r['description']} |")
     lines += ["", "a-f32 intermediates (float32, batch 2): " +
-              ", ".join(f"`trace.{k}.npy`" for k in TRACE_KEYS) + ".", ""]
+              ", ".join(f"`trace.{k}.npy`" for k in TRACE_KEYS) + ".",
+              "`time_proj` is the sinusoidal embedding [2, c0] (cos half first), `time_embedding` the",
+              "output of linear_2 (before the SiLU the resnets apply), `down_blocks.i` a block's output",
+              "(after its downsampler, if any), `mid_block` the mid block's output.", ""]
     with open(os.path.join(root, "README.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines))
 

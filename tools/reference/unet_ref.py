@@ -32,6 +32,8 @@ _FIXED_OPTIONS = {
     "num_class_embeds": None,
     "attn_norm_num_groups": None,
 }
+# Newer diffusers options, rejected unless at their default but not written to config.json.
+_CHECKED_OPTIONS = {**_FIXED_OPTIONS, "attention_legacy_order": False}
 
 
 @dataclass
@@ -59,7 +61,7 @@ class UNetRefConfig:
         name = d.get("_class_name", "UNet2DModel")
         if name != "UNet2DModel":
             raise ValueError(f"config _class_name is {name!r}, expected 'UNet2DModel'")
-        for key, want in _FIXED_OPTIONS.items():
+        for key, want in _CHECKED_OPTIONS.items():
             if key in d and d[key] != want:
                 raise ValueError(f"config {key}={d[key]!r} is not supported (only {want!r})")
         n = len(d.get("block_out_channels", cls().block_out_channels))
@@ -256,9 +258,11 @@ class UNetMidBlock2D(nn.Module):
     def __init__(self, ch: int, temb: int, groups: int, eps: float, add_attention: bool,
                  head_dim: int):
         super().__init__()
-        self.resnets = nn.ModuleList(ResnetBlock2D(ch, ch, temb, groups, eps) for _ in range(2))
+        resnets = [ResnetBlock2D(ch, ch, temb, groups, eps) for _ in range(2)]
+        # attentions before resnets: diffusers' registration (hence state_dict) order
         self.attentions = nn.ModuleList(
             [Attention(ch, head_dim, groups, eps)] if add_attention else [])
+        self.resnets = nn.ModuleList(resnets)
 
     def forward(self, x, silu_temb):
         x = self.resnets[0](x, silu_temb)
@@ -291,7 +295,7 @@ class UNet2DModel(nn.Module):
         head_dim = cfg.attention_head_dim if cfg.attention_head_dim is not None else ch[-1]
         if cfg.add_attention and ch[-1] % head_dim != 0:
             raise ValueError(f"attention_head_dim {head_dim} does not divide {ch[-1]}")
-        self.mid_block = UNetMidBlock2D(ch[-1], temb, g, eps, cfg.add_attention, head_dim)
+        mid_block = UNetMidBlock2D(ch[-1], temb, g, eps, cfg.add_attention, head_dim)
 
         rev = list(reversed(ch))
         self.up_blocks = nn.ModuleList()
@@ -302,6 +306,9 @@ class UNet2DModel(nn.Module):
             self.up_blocks.append(UpBlock2D(cin, prev, out, cfg.layers_per_block + 1, temb, g, eps,
                                             add_upsample=i < len(rev) - 1))
 
+        # Registered after up_blocks, as diffusers does (its mid_block starts as None), so that
+        # state_dict() lists the keys in diffusers' order too.
+        self.mid_block = mid_block
         self.conv_norm_out = nn.GroupNorm(g, ch[0], eps=eps)
         self.conv_out = nn.Conv2d(ch[0], cfg.out_channels, 3, padding=1)
 

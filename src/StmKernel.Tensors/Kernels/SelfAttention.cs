@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using StmKernel.Tensors.Threading;
 
 namespace StmKernel.Tensors.Kernels;
@@ -10,14 +9,15 @@ namespace StmKernel.Tensors.Kernels;
 /// </summary>
 /// <remarks>
 /// Shapes: q, k, v [N, C, H, W] (already projected) → out [N, C, H, W], heads = C / d.
-/// One task per (sample, head): the head's K and V are gathered once into [d][T] panels so that
-/// both Q·Kᵀ and P·V run as long vector loops over the T keys (TensorPrimitives picks the SIMD
-/// width); each query row needs one T-long score buffer. Memory is planned up front per task.
+/// One task per (sample, head). The head's K and V are gathered once into [d][T′] panels
+/// (T′ = T rounded up to 16, zero padded) so that each query runs two vector sweeps over the keys:
+/// scores s = Σ_c q_c·K[c] (d FMAs per 16 keys) with a running max, then p = e^(s − max) fused with
+/// the running sum and the d accumulations Σ p·V[c]. Padding keys get score −∞, so p = 0 there.
 /// </remarks>
 public sealed unsafe class SelfAttention : ParallelJob
 {
     private readonly BlockedTensor _q, _k, _v, _out;
-    private readonly int _d, _heads, _tokens;
+    private readonly int _d, _heads, _tokens, _padded;
     private readonly float[][] _kt, _vt, _scores;
 
     /// <summary>Plans attention between fixed buffers.</summary>
@@ -29,13 +29,14 @@ public sealed unsafe class SelfAttention : ParallelJob
         _q = q; _k = k; _v = v; _out = output; _d = headDim;
         _heads = q.C / headDim;
         _tokens = q.H * q.W;
+        _padded = (_tokens + 15) / 16 * 16;
         int tasks = q.N * _heads;
         _kt = new float[tasks][]; _vt = new float[tasks][]; _scores = new float[tasks][];
         for (int i = 0; i < tasks; i++)
         {
-            _kt[i] = new float[_d * _tokens];
-            _vt[i] = new float[_d * _tokens];
-            _scores[i] = new float[_tokens];
+            _kt[i] = GC.AllocateArray<float>(_d * _padded, pinned: true);
+            _vt[i] = GC.AllocateArray<float>(_d * _padded, pinned: true);
+            _scores[i] = GC.AllocateArray<float>(_padded, pinned: true);
         }
     }
 
@@ -48,33 +49,62 @@ public sealed unsafe class SelfAttention : ParallelJob
     /// <inheritdoc />
     public override void Execute(int task)
     {
-        int n = task / _heads, h = task % _heads, d = _d, T = _tokens, w = _q.W;
-        float[] kt = _kt[task], vt = _vt[task], s = _scores[task];
+        if (SimdSupport.UseVector512) Head<V512>(task);
+        else Head<V256x2>(task);
+    }
+
+    private void Head<TV>(int task) where TV : unmanaged, ISimd16<TV>
+    {
+        int n = task / _heads, h = task % _heads, d = _d, T = _tokens, tp = _padded, w = _q.W;
         for (int c = 0; c < d; c++)
         {
-            int ch = h * d + c;
-            Gather(_k, n, ch, kt.AsSpan(c * T, T));
-            Gather(_v, n, ch, vt.AsSpan(c * T, T));
+            Gather(_k, n, h * d + c, _kt[task].AsSpan(c * tp, T));
+            Gather(_v, n, h * d + c, _vt[task].AsSpan(c * tp, T));
         }
         float scale = 1f / MathF.Sqrt(d);
-        for (int i = 0; i < T; i++)
+        float* q = stackalloc float[d];
+        TV* acc = stackalloc TV[d];
+        fixed (float* kt = _kt[task], vt = _vt[task], s = _scores[task])
         {
-            int y = i / w, x = i % w;
-            s.AsSpan().Clear();
-            for (int c = 0; c < d; c++)
+            for (int i = 0; i < T; i++)
             {
-                int ch = h * d + c;
-                float qv = _q.At(n, ch / 16, y, x)[ch % 16] * scale;
-                TensorPrimitives.MultiplyAdd(kt.AsSpan(c * T, T), qv, s, s);
-            }
-            float max = TensorPrimitives.Max(s);
-            TensorPrimitives.Subtract(s, max, s);
-            TensorPrimitives.Exp(s, s);
-            float inv = 1f / TensorPrimitives.Sum(s);
-            for (int c = 0; c < d; c++)
-            {
-                int ch = h * d + c;
-                _out.At(n, ch / 16, y, x)[ch % 16] = TensorPrimitives.Dot(s, vt.AsSpan(c * T, T)) * inv;
+                int y = i / w, x = i % w;
+                for (int c = 0; c < d; c++)
+                {
+                    int ch = h * d + c;
+                    q[c] = _q.At(n, ch / 16, y, x)[ch % 16] * scale;
+                }
+
+                TV maxv = TV.Broadcast(float.NegativeInfinity);
+                for (int j = 0; j < tp; j += 16)
+                {
+                    TV sc = TV.Zero;
+                    for (int c = 0; c < d; c++) sc = TV.MultiplyAdd(TV.Broadcast(q[c]), TV.Load(kt + c * tp + j), sc);
+                    TV.Store(s + j, sc);
+                    if (j + 16 > T)
+                    {
+                        for (int jj = T; jj < tp; jj++) s[jj] = float.NegativeInfinity;
+                        sc = TV.Load(s + j);
+                    }
+                    maxv = TV.Max(maxv, sc);
+                }
+                float max = float.NegativeInfinity;
+                for (int l = 0; l < 16; l++) max = MathF.Max(max, TV.GetLane(maxv, l));
+
+                TV mv = TV.Broadcast(max), sum = TV.Zero;
+                for (int c = 0; c < d; c++) acc[c] = TV.Zero;
+                for (int j = 0; j < tp; j += 16)
+                {
+                    TV p = TV.Exp(TV.Subtract(TV.Load(s + j), mv));
+                    sum = TV.Add(sum, p);
+                    for (int c = 0; c < d; c++) acc[c] = TV.MultiplyAdd(p, TV.Load(vt + c * tp + j), acc[c]);
+                }
+                float inv = 1f / TV.Sum(sum);
+                for (int c = 0; c < d; c++)
+                {
+                    int ch = h * d + c;
+                    _out.At(n, ch / 16, y, x)[ch % 16] = TV.Sum(acc[c]) * inv;
+                }
             }
         }
     }

@@ -21,6 +21,9 @@ internal unsafe interface ISimd16<TSelf> where TSelf : unmanaged, ISimd16<TSelf>
     static abstract TSelf Multiply(TSelf a, TSelf b);
     /// <summary>x·σ(x) = x / (1 + e^(−x)).</summary>
     static abstract TSelf Silu(TSelf x);
+    static abstract TSelf Exp(TSelf x);
+    static abstract TSelf Max(TSelf a, TSelf b);
+    static abstract float Sum(TSelf v);
     /// <summary>Lane i (a channel within the block).</summary>
     static abstract float GetLane(TSelf v, int i);
 }
@@ -57,7 +60,16 @@ internal readonly unsafe struct V512 : ISimd16<V512>
     public static V512 Multiply(V512 a, V512 b) => new(a.V * b.V);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V512 Silu(V512 x) => new(x.V / (Vector512<float>.One + Vector512.Exp(-x.V)));
+    public static V512 Silu(V512 x) => new(x.V / (Vector512<float>.One + FastExp.Exp(-x.V)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Exp(V512 x) => new(FastExp.Exp(x.V));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V512 Max(V512 a, V512 b) => new(Vector512.Max(a.V, b.V));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(V512 v) => Vector512.Sum(v.V);
 
     public static float GetLane(V512 v, int i) => v.V.GetElement(i);
 }
@@ -94,7 +106,16 @@ internal readonly unsafe struct V256x2 : ISimd16<V256x2>
     public static V256x2 Multiply(V256x2 a, V256x2 b) => new(a.Lo * b.Lo, a.Hi * b.Hi);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static V256x2 Silu(V256x2 x) => new(x.Lo / (Vector256<float>.One + Vector256.Exp(-x.Lo)), x.Hi / (Vector256<float>.One + Vector256.Exp(-x.Hi)));
+    public static V256x2 Silu(V256x2 x) => new(x.Lo / (Vector256<float>.One + FastExp.Exp(-x.Lo)), x.Hi / (Vector256<float>.One + FastExp.Exp(-x.Hi)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256x2 Exp(V256x2 x) => new(FastExp.Exp(x.Lo), FastExp.Exp(x.Hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V256x2 Max(V256x2 a, V256x2 b) => new(Vector256.Max(a.Lo, b.Lo), Vector256.Max(a.Hi, b.Hi));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(V256x2 v) => Vector256.Sum(v.Lo + v.Hi);
 
     public static float GetLane(V256x2 v, int i) => i < 8 ? v.Lo.GetElement(i) : v.Hi.GetElement(i - 8);
 }

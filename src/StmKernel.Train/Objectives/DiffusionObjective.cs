@@ -1,3 +1,4 @@
+using StmKernel.Sampling;
 using StmKernel.Tensors;
 using StmKernel.Train.Fourier;
 
@@ -37,9 +38,9 @@ public sealed class DiffusionObjective(bool fourier = false, int trainSteps = 10
         _t = new int[batch];
         for (int n = 0; n < batch; n++)
         {
-            int t = _t[n] = random.NextInt(_schedule.Steps);
+            int t = _t[n] = random.NextInt(_schedule.NumTrainTimesteps);
             timesteps[n] = t;
-            double ab = _schedule.AlphaBar(t), a = Math.Sqrt(ab), s = Math.Sqrt(1 - ab);
+            double ab = _schedule.AlphaBar[t], a = Math.Sqrt(ab), s = Math.Sqrt(1 - ab);
             for (int i = n * plane; i < (n + 1) * plane; i++) _xt.Data[i] = (float)(a * clean.Data[i] + s * _noise[i]);
         }
         PixelLoss.Stack(_xt, condition, networkInput);
@@ -63,7 +64,7 @@ public sealed class DiffusionObjective(bool fourier = false, int trainSteps = 10
         double mag = 0, phase = 0;
         for (int n = 0; n < batch; n++)
         {
-            double ab = _schedule.AlphaBar(_t[n]), a = Math.Sqrt(ab), s = Math.Sqrt(1 - ab);
+            double ab = _schedule.AlphaBar[_t[n]], a = Math.Sqrt(ab), s = Math.Sqrt(1 - ab);
             for (int i = 0; i < plane; i++)
             {
                 pred[i] = (_xt.Data[n * plane + i] - s * output.Data[n * plane + i]) / a;

@@ -1,0 +1,90 @@
+using StmKernel.Tensors;
+
+namespace StmKernel.Sampling;
+
+/// <summary>
+/// A conditional sampler: turns initial Gaussian noise into a sample given a condition, calling an
+/// <see cref="IDenoiser"/> with the network input [x_t, condition]. Everything works in the normalised
+/// [−1, 1] units of training; tiling and units are <see cref="TiledRestorer"/>'s job.
+/// </summary>
+public abstract class Sampler
+{
+    /// <summary>The settings this sampler runs with.</summary>
+    public SamplerSettings Settings { get; }
+
+    /// <summary>Validates and keeps the settings.</summary>
+    protected Sampler(SamplerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        Settings = settings;
+    }
+
+    /// <summary>The sampler a model's settings call for (DDIM or flow matching).</summary>
+    public static Sampler Create(SamplerSettings settings) => settings.Kind switch
+    {
+        SamplerKind.Ddim => new DdimSampler(settings),
+        _ => new FlowMatchingSampler(settings),
+    };
+
+    /// <summary>Network evaluations per sample for <paramref name="steps"/> steps (K, or 2K for RK2).</summary>
+    public int EvaluationsPerSample(int steps) => Settings.EvaluationsPerSample(steps);
+
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps. <paramref name="x"/> holds the initial noise on entry and the
+    /// sample on exit; both tensors are [B, 1, H, W] with B ≤ <see cref="IDenoiser.MaxBatch"/>.
+    /// </summary>
+    public void Sample(IDenoiser denoiser, Tensor condition, Tensor x, int steps)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        ArgumentNullException.ThrowIfNull(condition);
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Rank != 4 || x.Dim(1) != 1)
+            throw new ArgumentException($"sample must be [B, 1, H, W], got {x.ShapeText}", nameof(x));
+        if (!condition.Shape.AsSpan().SequenceEqual(x.Shape))
+            throw new ArgumentException($"condition {condition.ShapeText} does not match sample {x.ShapeText}", nameof(condition));
+        if (x.Dim(0) > denoiser.MaxBatch)
+            throw new ArgumentException($"batch {x.Dim(0)} exceeds the denoiser's maximum {denoiser.MaxBatch}", nameof(x));
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be ≥ 1");
+        Run(new Evaluator(denoiser, condition, Settings.TimeScale), x.Data, steps);
+    }
+
+    /// <summary>The sampler's loop over steps; <paramref name="x"/> is updated in place.</summary>
+    private protected abstract void Run(Evaluator net, float[] x, int steps);
+
+    /// <summary>Assembles the network input [x, condition] and calls the denoiser at one sampler time.</summary>
+    private protected sealed class Evaluator
+    {
+        private readonly IDenoiser _denoiser;
+        private readonly double _timeScale;
+        private readonly Tensor _input;
+        private readonly float[] _timesteps;
+        private readonly int _plane;
+
+        public Evaluator(IDenoiser denoiser, Tensor condition, double timeScale)
+        {
+            _denoiser = denoiser;
+            _timeScale = timeScale;
+            int b = condition.Dim(0), h = condition.Dim(2), w = condition.Dim(3);
+            _plane = h * w;
+            _input = new Tensor(b, 2, h, w);
+            _timesteps = new float[b];
+            for (int n = 0; n < b; n++)
+                condition.Data.AsSpan(n * _plane, _plane).CopyTo(_input.Data.AsSpan((2 * n + 1) * _plane, _plane));
+            Output = new Tensor(b, 1, h, w);
+        }
+
+        /// <summary>The prediction of the last <see cref="Evaluate"/>, [B, 1, H, W].</summary>
+        public Tensor Output { get; }
+
+        /// <summary>Predicts at sampler time <paramref name="time"/> for the current sample <paramref name="x"/>.</summary>
+        public float[] Evaluate(ReadOnlySpan<float> x, double time)
+        {
+            for (int n = 0; n < _timesteps.Length; n++)
+                x.Slice(n * _plane, _plane).CopyTo(_input.Data.AsSpan(2 * n * _plane, _plane));
+            Array.Fill(_timesteps, (float)(time * _timeScale));
+            _denoiser.Predict(_input, _timesteps, Output);
+            return Output.Data;
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using StmKernel.Imaging;
+using StmKernel.Synthesis.Degradations;
+
+namespace StmKernel.Synthesis.Pairs;
+
+/// <summary>
+/// Pristine images from a folder of .npy files (2-D, or 3-D with one leading channel), split by file
+/// into disjoint train / validation / test sets by a seeded shuffle (default fractions 2/3, 2/9, 1/9:
+/// the paper's 36 / 12 / 6 of 54). Images are loaded on first use, checked, normalised to [0, 1] and
+/// kept in memory.
+/// </summary>
+public sealed class NpyFolderSource : IPristineSource
+{
+    private readonly string[] _files;
+    private readonly Lazy<Plane>[] _images;
+    private readonly int[][] _splits;
+    private readonly int _minimumSize;
+
+    /// <param name="folder">Folder holding *.npy files (sorted by name before shuffling).</param>
+    /// <param name="splitSeed">Seed of the file shuffle that assigns files to splits.</param>
+    /// <param name="minimumSize">Smallest acceptable side in px (the crop size).</param>
+    /// <param name="trainFraction">Share of files for training.</param>
+    /// <param name="validationFraction">Share of files for validation; the rest (≥ 1 file) is the test split.</param>
+    /// <exception cref="InvalidDataException">The folder is missing or holds fewer than three .npy files.</exception>
+    public NpyFolderSource(string folder, long splitSeed, int minimumSize = 128, double trainFraction = 2.0 / 3, double validationFraction = 2.0 / 9)
+    {
+        if (!Directory.Exists(folder)) throw new InvalidDataException($"{folder}: pristine image folder not found");
+        _files = Directory.GetFiles(folder, "*.npy").Order(StringComparer.Ordinal).ToArray();
+        if (_files.Length < 3) throw new InvalidDataException($"{folder}: need at least 3 .npy pristine images (one per split), found {_files.Length}");
+        if (!(trainFraction > 0 && validationFraction > 0 && trainFraction + validationFraction < 1))
+            throw new ArgumentException($"split fractions {trainFraction} and {validationFraction} must be positive and leave room for a test split");
+        Folder = folder;
+        _minimumSize = minimumSize;
+        _images = _files.Select(f => new Lazy<Plane>(() => Load(f), LazyThreadSafetyMode.ExecutionAndPublication)).ToArray();
+
+        int n = _files.Length;
+        var order = Enumerable.Range(0, n).ToArray();
+        var rng = new Rng(splitSeed);
+        for (int i = n - 1; i > 0; i--) { int j = rng.UniformInt(0, i); (order[i], order[j]) = (order[j], order[i]); }
+        int nTrain = Math.Clamp((int)Math.Round(trainFraction * n), 1, n - 2);
+        int nVal = Math.Clamp((int)Math.Round(validationFraction * n), 1, n - nTrain - 1);
+        _splits = [order[..nTrain], order[nTrain..(nTrain + nVal)], order[(nTrain + nVal)..]];
+    }
+
+    /// <summary>The folder read.</summary>
+    public string Folder { get; }
+
+    /// <inheritdoc/>
+    public string Description => Folder;
+
+    /// <summary>File names (without folder) assigned to a split, in draw order.</summary>
+    public IReadOnlyList<string> FilesOf(DataSplit split) => _splits[(int)split].Select(i => Path.GetFileName(_files[i])).ToArray();
+
+    /// <inheritdoc/>
+    public (Plane Image01, string SourceId) Draw(DataSplit split, long index, Rng rng)
+    {
+        var members = _splits[(int)split];
+        int i = members[rng.UniformInt(0, members.Length - 1)];
+        return (_images[i].Value, Path.GetFileName(_files[i]));
+    }
+
+    private Plane Load(string path)
+    {
+        var (data, shape) = NpyFile.Read(path);
+        int[] dims = shape.Length == 3 && shape[0] == 1 ? shape[1..] : shape;
+        if (dims.Length != 2) throw new InvalidDataException($"{path}: expected a 2-D image (H, W) or (1, H, W), found shape ({string.Join(", ", shape)})");
+        int h = dims[0], w = dims[1];
+        if (w < _minimumSize || h < _minimumSize)
+            throw new InvalidDataException($"{path}: image is {w}×{h} px, smaller than the {_minimumSize}×{_minimumSize} crop");
+        foreach (float v in data)
+            if (!float.IsFinite(v)) throw new InvalidDataException($"{path}: image holds NaN or infinite values (an aborted scan?); crop or fill it first");
+        return Normalisation.ToUnit(new Plane(w, h, data));
+    }
+}

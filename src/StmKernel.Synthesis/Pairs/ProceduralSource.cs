@@ -1,0 +1,33 @@
+using StmKernel.Synthesis.Degradations;
+using StmKernel.Synthesis.Surface;
+
+namespace StmKernel.Synthesis.Pairs;
+
+/// <summary>
+/// A fresh procedural surface for every sample. Surface seeds are derived from (seed, split, index),
+/// so the three splits draw from disjoint seed streams: no surface is shared between them.
+/// </summary>
+/// <param name="parameters">Surface physics; its size should exceed the crop (default here 256×256 px, 50 nm).</param>
+/// <param name="seed">Base seed of the surface streams.</param>
+public sealed class ProceduralSource(SurfaceParameters parameters, long seed) : IPristineSource
+{
+    /// <summary>The default per-sample surface: the paper's pixel size, 256 px square (a 128 crop plus room to move).</summary>
+    public static SurfaceParameters DefaultParameters { get; } = new() { Width = 256, Height = 256 };
+
+    /// <summary>The surface parameters used.</summary>
+    public SurfaceParameters Parameters { get; } = parameters;
+
+    /// <inheritdoc/>
+    public string Description => "procedural Si(001):H";
+
+    /// <summary>The seed of the surface of sample <paramref name="index"/> in <paramref name="split"/>.</summary>
+    public long SurfaceSeed(DataSplit split, long index) => Rng.DeriveSeed(seed, 0x5EED, (long)split, index);
+
+    /// <inheritdoc/>
+    public (Plane Image01, string SourceId) Draw(DataSplit split, long index, Rng rng)
+    {
+        long s = SurfaceSeed(split, index);
+        var surface = SiH2x1Generator.Generate(Parameters, s);
+        return (Normalisation.ToUnit(surface.Heights), "procedural:" + s.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

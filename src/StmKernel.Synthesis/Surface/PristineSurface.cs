@@ -1,0 +1,45 @@
+namespace StmKernel.Synthesis.Surface;
+
+/// <summary>A generated pristine surface: heights in metres with the pixel size attached.</summary>
+public sealed class PristineSurface
+{
+    internal PristineSurface(Plane heights, double pixelSize, int[] terrace, SurfaceDescription description)
+    {
+        Heights = heights;
+        PixelSize = pixelSize;
+        TerraceIndex = terrace;
+        Description = description;
+    }
+
+    /// <summary>Topography in metres, row 0 = first scan line.</summary>
+    public Plane Heights { get; }
+
+    /// <summary>Pixel size in metres (square pixels).</summary>
+    public double PixelSize { get; }
+
+    /// <summary>
+    /// Terrace index per pixel (row-major): terrace n lies n single-layer steps below terrace 0 and
+    /// its dimer rows run along <see cref="SurfaceDescription.RowAngleDegrees"/> + 90°·(n mod 2).
+    /// Etch pits count as the terrace below their surroundings. A ground-truth label for tests.
+    /// </summary>
+    public int[] TerraceIndex { get; }
+
+    /// <summary>Every value drawn for this surface.</summary>
+    public SurfaceDescription Description { get; }
+}
+
+/// <summary>The values drawn for one generated surface (for manifests and tests).</summary>
+/// <param name="Seed">The seed that reproduces the surface.</param>
+/// <param name="RowAngleDegrees">Dimer-row direction on terrace 0.</param>
+/// <param name="MiscutDegrees">Miscut angle.</param>
+/// <param name="MiscutDirectionDegrees">Downhill direction.</param>
+/// <param name="TerraceWidth">Terrace width in metres (+∞ without steps).</param>
+/// <param name="RowCorrugation">Peak-to-peak across rows (m).</param>
+/// <param name="DimerCorrugation">Peak-to-peak along rows (m).</param>
+/// <param name="DanglingBonds">Number of dangling bonds placed.</param>
+/// <param name="DimerVacancies">Number of missing dimers placed (a 1+2 complex counts 3).</param>
+/// <param name="BrightClusters">Number of bright clusters placed.</param>
+/// <param name="EtchPits">Number of etch pits placed.</param>
+public sealed record SurfaceDescription(long Seed, double RowAngleDegrees, double MiscutDegrees, double MiscutDirectionDegrees,
+    double TerraceWidth, double RowCorrugation, double DimerCorrugation, int DanglingBonds, int DimerVacancies,
+    int BrightClusters, int EtchPits);

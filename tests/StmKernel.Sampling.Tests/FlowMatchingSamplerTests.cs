@@ -1,0 +1,93 @@
+using StmKernel.Sampling;
+using StmKernel.Tensors;
+
+namespace StmKernel.Sampling.Tests;
+
+public class FlowMatchingSamplerTests
+{
+    [Theory]
+    [InlineData(OdeSolver.Euler, 1)]
+    [InlineData(OdeSolver.Euler, 2)]
+    [InlineData(OdeSolver.Euler, 3)]
+    [InlineData(OdeSolver.Euler, 10)]
+    [InlineData(OdeSolver.Euler, 100)]
+    [InlineData(OdeSolver.Rk2, 1)]
+    [InlineData(OdeSolver.Rk2, 2)]
+    [InlineData(OdeSolver.Rk2, 5)]
+    [InlineData(OdeSolver.Rk2, 10)]
+    [InlineData(OdeSolver.Rk2, 100)]
+    public void PointMassDataIsRecoveredForEveryStepCount(OdeSolver solver, int steps)
+    {
+        var settings = TestData.Fm(solver, steps);
+        var (c, result, oracle) = DdimSamplerTests.RunPointMass(settings, steps);
+        for (int i = 0; i < c.Length; i++) Assert.Equal(c.Data[i], result.Data[i], 1e-5f);
+        Assert.Equal(settings.EvaluationsPerSample(steps), oracle.TimestepsSeen.Count);
+    }
+
+    [Fact]
+    public void Rk2EvaluatesAtStepStartsAndMidpointsTimesTheTimeScale()
+    {
+        var settings = TestData.Fm(OdeSolver.Rk2);
+        var oracle = new PointMassOracle(settings);
+        var counter = new CountingDenoiser(oracle);
+        new FlowMatchingSampler(settings).Sample(counter, new Tensor(3, 1, 4, 4), TestData.Noise(1, 3, 1, 4, 4), 2);
+        Assert.Equal(new[] { 0f, 250f, 500f, 750f }, oracle.TimestepsSeen.Select(t => t.Distinct().Single()));
+        Assert.Equal(12, counter.Evaluations);
+        Assert.Equal(4, counter.Calls);
+    }
+
+    [Fact]
+    public void EulerEvaluatesAtStepStarts()
+    {
+        var settings = TestData.Fm(OdeSolver.Euler) with { TimeScale = 1 };
+        var oracle = new PointMassOracle(settings);
+        new FlowMatchingSampler(settings).Sample(oracle, new Tensor(1, 1, 4, 4), TestData.Noise(1, 1, 1, 4, 4), 4);
+        Assert.Equal(new[] { 0f, 0.25f, 0.5f, 0.75f }, oracle.TimestepsSeen.Select(t => t.Single()));
+    }
+
+    [Theory]
+    [InlineData(OdeSolver.Euler, 2)]
+    [InlineData(OdeSolver.Euler, 5)]
+    [InlineData(OdeSolver.Euler, 10)]
+    [InlineData(OdeSolver.Rk2, 2)]
+    [InlineData(OdeSolver.Rk2, 5)]
+    [InlineData(OdeSolver.Rk2, 10)]
+    public void GaussianDataMeanIsExactAndVarianceMatchesTheDiscreteScheme(OdeSolver solver, int steps)
+    {
+        const double mu = 0.3, sigma = 0.2;
+        var (mean, variance, n) = DdimSamplerTests.SampleGaussian(TestData.Fm(solver, steps), mu, sigma, steps);
+
+        // The ideal velocity is affine in d = x − tμ: v = μ + b(t)·d with b = (tσ² − (1−t))/(t²σ² + (1−t)²),
+        // so Euler scales d by 1 + Δ·b(t) and RK2 by 1 + Δ·b(t + Δ/2)(1 + Δ/2·b(t)); d starts with variance 1.
+        double B(double t) => (t * sigma * sigma - (1 - t)) / (t * t * sigma * sigma + (1 - t) * (1 - t));
+        double dt = 1.0 / steps, factor = 1;
+        for (int k = 0; k < steps; k++)
+        {
+            double t = k * dt;
+            factor *= solver == OdeSolver.Euler ? 1 + dt * B(t) : 1 + dt * B(t + dt / 2) * (1 + dt / 2 * B(t));
+        }
+        double expectedVariance = factor * factor;
+        Assert.Equal(mu, mean, 5 * Math.Sqrt(expectedVariance / n) + 1e-5);
+        Assert.Equal(expectedVariance, variance, 0.06 * expectedVariance + 1e-9);
+    }
+
+    [Fact]
+    public void GaussianDataVarianceConvergesToTheDataVarianceWithManySteps()
+    {
+        const double mu = -0.2, sigma = 0.3;
+        var (mean, variance, n) = DdimSamplerTests.SampleGaussian(TestData.Fm(OdeSolver.Rk2, 30), mu, sigma, 30);
+        Assert.Equal(mu, mean, 5 * sigma / Math.Sqrt(n));
+        Assert.Equal(sigma * sigma, variance, 0.06 * sigma * sigma);
+    }
+
+    [Fact]
+    public void RejectsMismatchedShapesAndOversizedBatches()
+    {
+        var sampler = new FlowMatchingSampler(TestData.Fm(OdeSolver.Rk2));
+        var oracle = new PointMassOracle(TestData.Fm(OdeSolver.Rk2), maxBatch: 2);
+        Assert.Throws<ArgumentException>(() => sampler.Sample(oracle, new Tensor(1, 1, 4, 4), new Tensor(1, 1, 4, 5), 2));
+        Assert.Throws<ArgumentException>(() => sampler.Sample(oracle, new Tensor(3, 1, 4, 4), new Tensor(3, 1, 4, 4), 2));
+        Assert.Throws<ArgumentException>(() => sampler.Sample(oracle, new Tensor(1, 2, 4, 4), new Tensor(1, 2, 4, 4), 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Sample(oracle, new Tensor(1, 1, 4, 4), new Tensor(1, 1, 4, 4), 0));
+    }
+}

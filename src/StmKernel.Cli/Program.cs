@@ -12,6 +12,7 @@ ICliCommand[] commands =
     new ForwardCommand(),
     new InfoCommand(),
     new SynthCommand(),
+    new TrainCommand(),
 ];
 
 return CommandRunner.Run(args, commands, Console.Out, Console.Error);

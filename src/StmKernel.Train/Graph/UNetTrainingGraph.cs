@@ -109,6 +109,9 @@ public sealed class UNetTrainingGraph
         _forwardDone = false;
     }
 
+    /// <summary>Bytes of activation and gradient buffers planned for the last input shape (0 before the first pass).</summary>
+    public long PlannedBytes => _pass?.Plan.Arena.AllocatedBytes ?? 0;
+
     /// <summary>Refreshes packed weight copies after parameter values changed (an optimizer step, a load).</summary>
     public void ParametersChanged()
     {

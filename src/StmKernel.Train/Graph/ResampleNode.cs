@@ -25,13 +25,21 @@ internal sealed class ResampleNode(ConvNode conv, bool up)
             plan.Forward.Add(new Upsample2x(x, input).Run);
         }
         var y = conv.Forward(plan, input);
-        plan.OnBackward(() => Backward(plan, x, input, y));
+        // The upsampled copy is 4× x and trivially rebuilt: freed here, recomputed in the backward.
+        if (up) plan.Release(input);
+        plan.OnBackward(() => Backward(plan, x, y));
         return y;
     }
 
-    private void Backward(TrainPlan plan, BlockedTensor x, BlockedTensor input, BlockedTensor y)
+    private void Backward(TrainPlan plan, BlockedTensor x, BlockedTensor y)
     {
         var grads = plan.Grads;
+        var input = x;
+        if (up)
+        {
+            input = plan.Acquire(x.C, 2 * x.H, 2 * x.W);
+            plan.Backward.Add(new Upsample2x(x, input).Run);
+        }
         conv.Backward(plan, input, grads.Of(y), inputGradient: true);
         grads.Release(y);
         plan.Release(y);

@@ -8,8 +8,9 @@ namespace StmKernel.Train.Graph;
 /// <summary>
 /// Trainable diffusers ResnetBlock2D (key <c>…resnets.{j}</c>), the same computation as the
 /// inference block: h = conv1(SiLU(norm1(x))) + time_emb_proj(SiLU(temb)); h = conv2(SiLU(norm2(h)));
-/// out = shortcut(x) + h. Keeps h1 = SiLU(norm1(x)), h2 = conv1(…) and h3 = SiLU(norm2(h2)) for
-/// the backward; the shortcut's output is freed as soon as conv2 has added it.
+/// out = shortcut(x) + h. Keeps only h2 = conv1(…) for the backward: h1 = SiLU(norm1(x)) and
+/// h3 = SiLU(norm2(h2)) are freed after the conv that reads them and recomputed in the backward
+/// for the weight gradients; the shortcut's output is freed as soon as conv2 has added it.
 /// </summary>
 internal sealed class ResnetNode
 {
@@ -48,18 +49,21 @@ internal sealed class ResnetNode
 
         var h1 = _norm1.Forward(plan, x);
         var h2 = _conv1.Forward(plan, h1, sampleBias: sampleBias);
+        plan.Release(h1);
         var h3 = _norm2.Forward(plan, h2);
         var residual = _shortcut?.Forward(plan, x) ?? x;
         var output = _conv2.Forward(plan, h3, residual: residual);
+        plan.Release(h3);
         if (_shortcut is not null) plan.Release(residual);
-        plan.OnBackward(() => Backward(plan, x, h1, h2, h3, output));
+        plan.OnBackward(() => Backward(plan, x, h2, output));
         return output;
     }
 
-    private void Backward(TrainPlan plan, BlockedTensor x, BlockedTensor h1, BlockedTensor h2, BlockedTensor h3, BlockedTensor output)
+    private void Backward(TrainPlan plan, BlockedTensor x, BlockedTensor h2, BlockedTensor output)
     {
         var grads = plan.Grads;
         var dOut = grads.Of(output);
+        var h3 = _norm2.Recompute(plan, h2);
         _conv2.Backward(plan, h3, dOut, inputGradient: true);
         plan.Release(h3);
         if (_shortcut is not null) _shortcut.Backward(plan, x, dOut, inputGradient: true);
@@ -74,6 +78,7 @@ internal sealed class ResnetNode
         _norm2.Backward(plan, h2, grads.Of(h3));
         grads.Release(h3);
 
+        var h1 = _norm1.Recompute(plan, x);
         var sums = _conv1.Backward(plan, h1, grads.Of(h2), inputGradient: true);
         int batch = plan.Batch, blocks = (_cout + 15) / 16;
         var dProj = new float[batch * _cout];

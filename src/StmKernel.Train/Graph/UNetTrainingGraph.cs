@@ -177,15 +177,17 @@ public sealed class UNetTrainingGraph
         }
         var normed = _normOut.Forward(plan, h);
         var output = _convOut.Forward(plan, normed);
+        plan.Release(normed);
         var gradOutput = new BlockedTensor(batch, _config.OutChannels, height, width);
         var last = h;
         plan.OnBackward(() =>
         {
             plan.Grads.Seed(output, gradOutput);
-            _convOut.Backward(plan, normed, gradOutput, inputGradient: true);
-            plan.Release(normed);
-            _normOut.Backward(plan, last, plan.Grads.Of(normed));
-            plan.Grads.Release(normed);
+            var rebuilt = _normOut.Recompute(plan, last);
+            _convOut.Backward(plan, rebuilt, gradOutput, inputGradient: true);
+            plan.Release(rebuilt);
+            _normOut.Backward(plan, last, plan.Grads.Of(rebuilt));
+            plan.Grads.Release(rebuilt);
             plan.Grads.Release(output);
         });
         plan.PlanBackward();

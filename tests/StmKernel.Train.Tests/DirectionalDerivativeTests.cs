@@ -10,7 +10,7 @@ namespace StmKernel.Train.Tests;
 /// Structures the PyTorch fixtures do not cover (3 levels, 2 layers per block, skips from the
 /// downsamplers, attention at the bottom): the gradient's dot product with a random direction d
 /// over all parameters must match the central difference (L(θ + εd) − L(θ − εd)) / 2ε of the
-/// float forward). Bar: 1 % of |∇L·d| (float rounding of L limits the difference; measured 5e-4 to 7e-4).
+/// float forward. Bar: 1 % of |∇L·d| (float rounding of L limits the difference; measured 5e-4 to 7e-4).
 /// </summary>
 public class DirectionalDerivativeTests(ITestOutputHelper output)
 {

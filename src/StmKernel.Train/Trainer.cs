@@ -96,8 +96,8 @@ public sealed class Trainer
         _graph.Backward(_gradOutput!, pool);
         double norm = GradientClipping.ClipGlobalNorm(Parameters, Options.MaxGradientNorm);
         double lr = Options.LearningRate.At(Step + 1);
-        Optimizer.Update(lr);
-        Ema.Update();
+        Optimizer.Update(lr, pool);
+        Ema.Update(pool);
         _graph.ParametersChanged();
         return new StepResult(Step, loss, norm, lr);
     }

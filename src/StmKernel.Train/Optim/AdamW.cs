@@ -1,3 +1,5 @@
+using StmKernel.Tensors.Threading;
+
 namespace StmKernel.Train.Optim;
 
 /// <summary>
@@ -18,7 +20,11 @@ public sealed class AdamW
         FirstMoment = parameters.Values.Select(v => new float[v.Length]).ToArray();
         SecondMoment = parameters.Values.Select(v => new float[v.Length]).ToArray();
         _decay = parameters.Specs.Select(s => s.Shape.Length >= 2).ToArray();
+        _job = new PerTensorJob(UpdateTensor);
     }
+
+    private readonly PerTensorJob _job;
+    private double _lr;
 
     /// <summary>β1.</summary>
     public double Beta1 { get; }
@@ -41,24 +47,27 @@ public sealed class AdamW
     /// <summary>v per tensor (for checkpoints).</summary>
     public float[][] SecondMoment { get; }
 
-    /// <summary>One update of every parameter from its current gradient at learning rate <paramref name="lr"/>.</summary>
-    public void Update(double lr)
+    /// <summary>One update of every parameter from its current gradient at learning rate <paramref name="lr"/>, one task per tensor.</summary>
+    public void Update(double lr, WorkerPool? pool = null)
     {
         Step++;
+        _lr = lr;
+        (pool ?? WorkerPool.Inline).Run(_job, _p.Values.Count);
+    }
+
+    private void UpdateTensor(int t)
+    {
         double c1 = 1 - Math.Pow(Beta1, Step), c2 = 1 - Math.Pow(Beta2, Step);
         // 1 − β in double first: 1 − 0.999f in float is off by 5e-5 relative.
         float b1 = (float)Beta1, b2 = (float)Beta2, a1 = (float)(1 - Beta1), a2 = (float)(1 - Beta2);
-        for (int t = 0; t < _p.Values.Count; t++)
+        float[] p = _p.Values[t], g = _p.Gradients[t], m = FirstMoment[t], v = SecondMoment[t];
+        float keep = _decay[t] ? (float)(1 - _lr * WeightDecay) : 1f;
+        float stepSize = (float)(_lr / c1), rootC2 = (float)Math.Sqrt(c2), eps = (float)Epsilon;
+        for (int i = 0; i < p.Length; i++)
         {
-            float[] p = _p.Values[t], g = _p.Gradients[t], m = FirstMoment[t], v = SecondMoment[t];
-            float keep = _decay[t] ? (float)(1 - lr * WeightDecay) : 1f;
-            float stepSize = (float)(lr / c1), rootC2 = (float)Math.Sqrt(c2), eps = (float)Epsilon;
-            for (int i = 0; i < p.Length; i++)
-            {
-                m[i] = b1 * m[i] + a1 * g[i];
-                v[i] = b2 * v[i] + a2 * g[i] * g[i];
-                p[i] = p[i] * keep - stepSize * m[i] / (MathF.Sqrt(v[i]) / rootC2 + eps);
-            }
+            m[i] = b1 * m[i] + a1 * g[i];
+            v[i] = b2 * v[i] + a2 * g[i] * g[i];
+            p[i] = p[i] * keep - stepSize * m[i] / (MathF.Sqrt(v[i]) / rootC2 + eps);
         }
     }
 }

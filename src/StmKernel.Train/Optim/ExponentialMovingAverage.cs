@@ -1,3 +1,5 @@
+using StmKernel.Tensors.Threading;
+
 namespace StmKernel.Train.Optim;
 
 /// <summary>
@@ -15,7 +17,10 @@ public sealed class ExponentialMovingAverage
         _p = parameters;
         Decay = decay;
         Shadow = parameters.Values.Select(v => (float[])v.Clone()).ToArray();
+        _job = new PerTensorJob(UpdateTensor);
     }
+
+    private readonly PerTensorJob _job;
 
     /// <summary>d.</summary>
     public double Decay { get; }
@@ -23,15 +28,14 @@ public sealed class ExponentialMovingAverage
     /// <summary>The averaged values, parallel to the parameter set's tensors.</summary>
     public float[][] Shadow { get; }
 
-    /// <summary>Folds the current values into the average.</summary>
-    public void Update()
+    /// <summary>Folds the current values into the average, one task per tensor.</summary>
+    public void Update(WorkerPool? pool = null) => (pool ?? WorkerPool.Inline).Run(_job, Shadow.Length);
+
+    private void UpdateTensor(int t)
     {
-        float d = (float)Decay, e = 1 - d;
-        for (int t = 0; t < Shadow.Length; t++)
-        {
-            float[] s = Shadow[t], v = _p.Values[t];
-            for (int i = 0; i < s.Length; i++) s[i] = d * s[i] + e * v[i];
-        }
+        float d = (float)Decay, e = (float)(1 - Decay);
+        float[] s = Shadow[t], v = _p.Values[t];
+        for (int i = 0; i < s.Length; i++) s[i] = d * s[i] + e * v[i];
     }
 
     /// <summary>The averaged weights by key.</summary>

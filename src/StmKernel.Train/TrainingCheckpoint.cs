@@ -109,6 +109,10 @@ internal sealed class TrainingCheckpoint
         {
             throw new InvalidDataException($"{path}: checkpoint ends early");
         }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: checkpoint config is not valid JSON ({e.Message})");
+        }
     }
 
     /// <summary>Restores optimizer, EMA and generator state into a trainer built on <see cref="Parameters"/>.</summary>

@@ -16,14 +16,11 @@ internal sealed class ConvNode
 
     public ConvNode(ParameterSet p, string key, int cin, int cout, int k, int stride = 1)
     {
-        Key = key;
         _w = p.Value(key + ".weight"); _b = p.Value(key + ".bias");
         _gw = p.Gradient(key + ".weight"); _gb = p.Gradient(key + ".bias");
         _cin = cin; _cout = cout; _k = k; _stride = stride;
         Packed = new ConvWeights(_w, _b, cout, cin, k, stride);
     }
-
-    public string Key { get; }
 
     public ConvWeights Packed { get; }
 

@@ -17,7 +17,7 @@ internal sealed class TrainPlan
 
     public TrainPlan(int batch, int height, int width, UNetConfig config)
     {
-        Batch = batch; Height = height; Width = width; Config = config;
+        Batch = batch; Height = height; Width = width;
         Grads = new GradientMap(Arena);
         SiluTemb = new float[batch * config.TimeEmbedDim];
         GradSiluTemb = new float[batch * config.TimeEmbedDim];
@@ -28,8 +28,6 @@ internal sealed class TrainPlan
     public int Height { get; }
 
     public int Width { get; }
-
-    public UNetConfig Config { get; }
 
     public BufferArena Arena { get; } = new();
 

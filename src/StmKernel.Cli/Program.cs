@@ -15,6 +15,7 @@ ICliCommand[] commands =
     new ModelsCommand(),
     new RestoreCommand(),
     new SynthCommand(),
+    new TrainCommand(),
     new UpscaleCommand(),
 ];
 

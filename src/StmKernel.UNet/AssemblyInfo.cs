@@ -1,1 +1,2 @@
 [assembly: System.Runtime.CompilerServices.InternalsVisibleTo("StmKernel.UNet.Tests")]
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("StmKernel.Train")]

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using StmKernel.Synthesis.Degradations;
+using StmKernel.Synthesis.Pairs;
+using StmKernel.Tensors.Threading;
+using StmKernel.Train;
+using StmKernel.Train.Data;
+using StmKernel.Train.Objectives;
+using StmKernel.Train.Optim;
+using StmKernel.Train.Validation;
+using StmKernel.UNet;
+using StmKernel.UNet.Weights;
+
+namespace StmKernel.Cli.Commands;
+
+/// <summary>`stmkernel train`: trains a restoration / super-resolution U-Net on synthesis pairs drawn on the fly.</summary>
+public sealed class TrainCommand : ICliCommand
+{
+    public string Name => "train";
+
+    public string Summary => "train a model on synthetic degradation pairs (resumable)";
+
+    public string Usage => """
+        usage: stmkernel train --task restore|sr2|sr4 --method fm|ddim|ddim-fft|ae --preset small|large
+                               --steps N [--hours H] [--pristine DIR] [--crop 128] [--batch 8] [--lr 2e-4]
+                               [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
+                               [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT]
+                               [--f32] [--force] -o OUT.stmw
+          Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in
+          --pristine DIR (split train/validation/test by a fixed seed). --steps sets the learning-rate
+          schedule (warm-up of at most a tenth of the run, then cosine to 0); --hours stops earlier
+          with a checkpoint to --resume from (a resumed run needs a new -o: inputs are never overwritten).
+          OUT.stmw gets the EMA weights (F16 unless --f32) with task, sampler, normalisation and training
+          provenance; the checkpoint is written to OUT.stmckpt (weights, optimizer, EMA, step, RNG).
+        """;
+
+    public int Run(ArgReader args)
+    {
+        string task = args.Required("task");
+        if (!ModelMetadata.Tasks.Contains(task)) throw new CliException($"--task must be one of {string.Join(", ", ModelMetadata.Tasks)}, got '{task}'");
+        string method = args.Required("method");
+        string preset = args.Option("preset") ?? "small";
+        int steps = args.Int("steps", -1, 1, int.MaxValue);
+        if (steps < 0) throw new CliException("missing required option --steps");
+        double hours = args.Double("hours", double.PositiveInfinity);
+        string? pristine = args.Option("pristine");
+        int crop = args.Int("crop", 128, 16, 1024);
+        int batch = args.Int("batch", 8, 1, 1024);
+        double lr = args.Double("lr", 2e-4);
+        int warmup = args.Int("warmup", 500, 0, int.MaxValue);
+        double emaDecay = args.Double("ema", 0.999);
+        int seed = args.Int("seed", 0);
+        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
+        int validateEvery = args.Int("validate-every", 500, 0, int.MaxValue);
+        int valCount = args.Int("val-count", 8, 1, 256);
+        int valSteps = args.Int("val-steps", 5, 1, 1000);
+        int checkpointEvery = args.Int("checkpoint-every", 500, 0, int.MaxValue);
+        string? resume = args.Option("resume");
+        bool f32 = args.Flag("f32");
+        bool force = args.Flag("force");
+        string output = args.Required("o", "out");
+        args.EnsureAllUsed();
+        if (!(lr > 0) || !(emaDecay >= 0 && emaDecay < 1) || !(hours > 0)) throw new CliException("--lr and --hours must be > 0 and --ema in [0, 1)");
+        string checkpoint = Path.ChangeExtension(output, ".stmckpt");
+        OutputPaths.EnsureWritable(output, force, pristine, resume);
+        OutputPaths.EnsureWritable(checkpoint, force, pristine, resume); // a resumed run writes a new checkpoint: inputs are never overwritten
+        if (resume is not null && !File.Exists(resume)) throw new CliException($"{resume}: checkpoint not found");
+
+        ITrainingObjective objective = method switch
+        {
+            "fm" => new FlowMatchingObjective(),
+            "ddim" => new DiffusionObjective(),
+            "ddim-fft" => new DiffusionObjective(fourier: true),
+            "ae" => new AutoencoderObjective(),
+            _ => throw new CliException($"--method must be fm, ddim, ddim-fft or ae, got '{method}'"),
+        };
+        var config = ModelFiles.PresetConfig(preset) with { InChannels = objective.InputChannels };
+        var options = new TrainerOptions
+        {
+            // A warm-up longer than a tenth of the run would leave a short run at a tiny learning rate.
+            Seed = (ulong)seed, LearningRate = new LearningRateSchedule(lr, Math.Min(warmup, steps / 10), steps), EmaDecay = emaDecay,
+        };
+        var trainer = resume is null
+            ? new Trainer(new ParameterSet(config, RandomParameters.For(config, seed)), objective, options)
+            : Trainer.Resume(resume, objective, options);
+        if (!DiffusersConfig.SameArchitecture(trainer.Parameters.Config, config))
+            throw new CliException($"{resume}: checkpoint holds ({DiffusersConfig.Describe(trainer.Parameters.Config)}), not the {preset} preset");
+
+        int sr = task switch { "sr2" => 2, "sr4" => 4, _ => 1 };
+        IPristineSource source = pristine is null
+            ? new ProceduralSource(ProceduralSource.DefaultParameters, seed)
+            : new NpyFolderSource(pristine, seed, minimumSize: crop);
+        var pairs = new PairSource(source, DegradationSettings.Paper(sr) with { CropSize = crop }, seed);
+        var batches = new PairBatches(pairs, batch, threads);
+        var (valClean, valDegraded) = new PairBatches(pairs, valCount, threads).Get(0, DataSplit.Validation);
+        var metadata = new ModelMetadata
+        {
+            Task = task,
+            Sampler = method switch { "fm" => SamplerSettings.FlowMatching, "ae" => null, _ => SamplerSettings.Ddim },
+            Normalisation = "minmax[-1,1]",
+        };
+        var validator = new Validator(valClean, valDegraded, metadata.Sampler, valSteps);
+
+        using var pool = new WorkerPool(threads);
+        var clock = Stopwatch.StartNew();
+        long first = trainer.Step;
+        double lossSum = 0, psnr = double.NaN, ssim = double.NaN;
+        int lossCount = 0;
+        using (var bar = new ProgressBar("train", steps - first, "steps"))
+        {
+            while (trainer.Step < steps && clock.Elapsed.TotalHours < hours)
+            {
+                var (clean, degraded) = batches.Get(trainer.Step);
+                var r = trainer.TrainStep(clean, degraded, pool);
+                lossSum += r.Loss; lossCount++;
+                if (validateEvery > 0 && (r.Step % validateEvery == 0 || r.Step == steps))
+                    (psnr, ssim) = validator.Evaluate(UNet2DModel.FromWeights(trainer.ExportWeights()), pool);
+                if (checkpointEvery > 0 && r.Step % checkpointEvery == 0) trainer.SaveCheckpoint(checkpoint);
+                double rate = (trainer.Step - first) * batch / clock.Elapsed.TotalSeconds;
+                string val = double.IsNaN(psnr) ? "" : FormattableString.Invariant($" val {psnr:F1} dB / {ssim:F3}");
+                bar.Advance(1, FormattableString.Invariant($"loss {lossSum / lossCount:F4} lr {r.LearningRate:E1} {rate:F1} samples/s") + val);
+                if (lossCount == 50) { lossSum = 0; lossCount = 0; }
+            }
+        }
+        trainer.SaveCheckpoint(checkpoint);
+        metadata.Training = new JsonObject
+        {
+            ["method"] = objective.Name, ["preset"] = preset, ["steps"] = trainer.Step, ["target_steps"] = steps, ["batch"] = batch,
+            ["crop"] = crop, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["seed"] = seed,
+            ["data"] = pristine is null ? "procedural Si(001):H" : Path.GetFileName(Path.GetFullPath(pristine)),
+            ["wall_clock_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
+            ["val_ssim"] = double.IsNaN(ssim) ? null : Math.Round(ssim, 4), ["trainer"] = "stmkernel train",
+        };
+        trainer.ExportWeights(ema: true, metadata).SaveStmw(output, f32 ? DType.F32 : DType.F16);
+        string more = trainer.Step < steps ? $"; continue with --resume {checkpoint}" : "";
+        Console.WriteLine(FormattableString.Invariant($"step {trainer.Step}/{steps}: wrote {output} (EMA weights) and {checkpoint}") + more);
+        return 0;
+    }
+}

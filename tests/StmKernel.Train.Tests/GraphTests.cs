@@ -1,0 +1,79 @@
+using StmKernel.Tensors;
+using StmKernel.Tensors.Threading;
+using StmKernel.Train.Graph;
+using StmKernel.Train.Objectives;
+using StmKernel.UNet;
+using StmKernel.UNet.Weights;
+
+namespace StmKernel.Train.Tests;
+
+public class GraphTests
+{
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 2)]
+    public void TrainingForwardEqualsInferenceForward(bool attention, int threads)
+    {
+        // Same kernels, same order: the training graph's output must be bit-identical to UNet2DModel's.
+        var config = TinyModel.Config with { AddAttention = attention };
+        var values = RandomParameters.For(config, 5);
+        var graph = new UNetTrainingGraph(new ParameterSet(config, values));
+        var model = new UNet2DModel(config, values);
+        var x = new Tensor(2, 2, 16, 8);
+        var r = new Random(1);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = (float)(r.NextDouble() * 2 - 1);
+        float[] t = [3f, 870f];
+        using var pool = new WorkerPool(threads);
+        var y = new Tensor(2, 1, 16, 8);
+        graph.Forward(x, t, y, pool);
+        Assert.Equal(model.Forward(x, t, pool).Data, y.Data);
+    }
+
+    [Fact]
+    public void ParameterChangesReachTheForward()
+    {
+        var values = RandomParameters.For(TinyModel.Config, 6);
+        var parameters = new ParameterSet(TinyModel.Config, values);
+        var graph = new UNetTrainingGraph(parameters);
+        var x = new Tensor(1, 2, 8, 8);
+        x.Data.AsSpan().Fill(0.5f);
+        var y = new Tensor(1, 1, 8, 8);
+        graph.Forward(x, [10f], y, WorkerPool.Inline);
+        // Change a conv weight, a norm affine and a linear in place, as an optimizer does.
+        parameters.Value("up_blocks.1.resnets.0.conv1.weight")[0] += 0.5f;
+        parameters.Value("conv_norm_out.weight")[3] += 0.5f;
+        parameters.Value("time_embedding.linear_2.bias")[1] += 0.5f;
+        graph.ParametersChanged();
+        graph.Forward(x, [10f], y, WorkerPool.Inline);
+        var changed = parameters.Snapshot();
+        Assert.Equal(new UNet2DModel(TinyModel.Config, changed).Forward(x, [10f], WorkerPool.Inline).Data, y.Data);
+    }
+
+    [Fact]
+    public void BackwardWithoutForwardIsRefused()
+    {
+        var graph = new UNetTrainingGraph(new ParameterSet(TinyModel.Config, RandomParameters.For(TinyModel.Config, 7)));
+        Assert.Throws<InvalidOperationException>(() => graph.Backward(new Tensor(1, 1, 8, 8), WorkerPool.Inline));
+    }
+
+    [Fact]
+    public void ExportedEmaWeightsRoundTripThroughStmw()
+    {
+        var (clean, cond) = TinyModel.Batch(2, 8, 3);
+        var trainer = new Trainer(new ParameterSet(TinyModel.Config, RandomParameters.For(TinyModel.Config, 8)), new FlowMatchingObjective(), new TrainerOptions());
+        trainer.TrainStep(clean, cond, WorkerPool.Inline);
+        var set = trainer.ExportWeights();
+        string path = Path.Combine(Path.GetTempPath(), $"stmkernel-export-{Guid.NewGuid():N}.stmw");
+        try
+        {
+            set.SaveStmw(path);
+            var back = WeightSet.Load(path);
+            for (int i = 0; i < trainer.Parameters.Specs.Count; i++)
+                Assert.Equal(trainer.Ema.Shadow[i], back.Tensors[trainer.Parameters.Specs[i].Key].Data);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

@@ -121,6 +121,16 @@ public sealed class PairSourceTests : IDisposable
     }
 
     [Fact]
+    public void CleanModeGivesTheCleanImageAsCondition()
+    {
+        var all = new PairSource(new ProceduralSource(Small, 2), DegradationSettings.ForMode(DegradationMode.All), 2).Get(DataSplit.Test, 4);
+        var clean = new PairSource(new ProceduralSource(Small, 2), DegradationSettings.ForMode(DegradationMode.Clean), 2).Get(DataSplit.Test, 4);
+        Assert.Equal(clean.Clean.Data, clean.Degraded.Data);
+        Assert.NotEqual(all.Clean.Data, all.Degraded.Data); // the same draw with degradations differs
+        Assert.True(DegradationModeNames.TryParse("clean", out var m) && m == DegradationMode.Clean);
+    }
+
+    [Fact]
     public void StackMakesTrainingTensors()
     {
         var pairs = new PairSource(new ProceduralSource(Small, 2), DegradationSettings.ForMode(DegradationMode.Sr4), 2).Pairs(DataSplit.Validation).Take(3).ToArray();

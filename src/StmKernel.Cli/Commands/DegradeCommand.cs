@@ -11,7 +11,7 @@ public sealed class DegradeCommand : ICliCommand
     public string Summary => "write a fixed test set of (clean, degraded) pairs + manifest";
 
     public string Usage => """
-        usage: stmkernel degrade --mode all|multitip|misalign|tipchange|blunt|lines|sr2|sr4 --count N [--seed S]
+        usage: stmkernel degrade --mode all|multitip|misalign|tipchange|blunt|lines|sr2|sr4|clean --count N [--seed S]
                                  [--pristine DIR [--split-seed K]] [--split train|validation|test] -o DIR
           all: every degradation with the paper's probabilities; multitip … lines: that type only,
           always applied; sr2/sr4: every 2nd/4th scan line only. Pristine images come from the

@@ -26,12 +26,16 @@ public enum DegradationMode
 
     /// <summary>Every 4th scan line kept, no other degradation.</summary>
     Sr4,
+
+    /// <summary>No degradation at all: the condition is the clean crop. Checks that a model leaves a
+    /// good image alone instead of inventing structure (the model card's "clean input" bar).</summary>
+    Clean,
 }
 
 /// <summary>Command-line names of <see cref="DegradationMode"/>.</summary>
 public static class DegradationModeNames
 {
-    /// <summary>all, multitip, misalign, tipchange, blunt, lines, sr2, sr4.</summary>
+    /// <summary>all, multitip, misalign, tipchange, blunt, lines, sr2, sr4, clean.</summary>
     public static string Name(DegradationMode mode) => mode.ToString().ToLowerInvariant();
 
     /// <summary>Parses a name (case-insensitive); false when unknown.</summary>

@@ -24,7 +24,7 @@ public sealed class TrainCommand : ICliCommand
         usage: stmkernel train --task restore|sr2|sr4 --method fm|ddim|ddim-fft|ae --preset small|large
                                --steps N [--hours H] [--pristine DIR] [--crop 128] [--batch 8] [--lr 2e-4]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
-                               [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT]
+                               [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
                                [--f32] [--force] -o OUT.stmw
           Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in
           --pristine DIR (split train/validation/test by a fixed seed). --steps sets the learning-rate
@@ -32,6 +32,8 @@ public sealed class TrainCommand : ICliCommand
           with a checkpoint to --resume from (a resumed run needs a new -o: inputs are never overwritten).
           OUT.stmw gets the EMA weights (F16 unless --f32) with task, sampler, normalisation and training
           provenance; the checkpoint is written to OUT.stmckpt (weights, optimizer, EMA, step, RNG).
+          --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
+          the few dozen pristine images of a lab's own surface (--pristine DIR).
         """;
 
     public int Run(ArgReader args)
@@ -56,6 +58,7 @@ public sealed class TrainCommand : ICliCommand
         int valSteps = args.Int("val-steps", 5, 1, 1000);
         int checkpointEvery = args.Int("checkpoint-every", 500, 0, int.MaxValue);
         string? resume = args.Option("resume");
+        string? init = args.Option("init");
         bool f32 = args.Flag("f32");
         bool force = args.Flag("force");
         string output = args.Required("o", "out");
@@ -65,6 +68,8 @@ public sealed class TrainCommand : ICliCommand
         OutputPaths.EnsureWritable(output, force, pristine, resume);
         OutputPaths.EnsureWritable(checkpoint, force, pristine, resume); // a resumed run writes a new checkpoint: inputs are never overwritten
         if (resume is not null && !File.Exists(resume)) throw new CliException($"{resume}: checkpoint not found");
+        if (resume is not null && init is not null) throw new CliException("give --resume or --init, not both");
+        if (init is not null && !File.Exists(init)) throw new CliException($"{init}: model file not found");
 
         ITrainingObjective objective = method switch
         {
@@ -80,9 +85,9 @@ public sealed class TrainCommand : ICliCommand
             // A warm-up longer than a tenth of the run would leave a short run at a tiny learning rate.
             Seed = (ulong)seed, LearningRate = new LearningRateSchedule(lr, Math.Min(warmup, steps / 10), steps), EmaDecay = emaDecay,
         };
-        var trainer = resume is null
-            ? new Trainer(new ParameterSet(config, RandomParameters.For(config, seed)), objective, options)
-            : Trainer.Resume(resume, objective, options);
+        var trainer = resume is not null
+            ? Trainer.Resume(resume, objective, options)
+            : new Trainer(new ParameterSet(config, InitialValues(init, config, seed)), objective, options);
         if (!DiffusersConfig.SameArchitecture(trainer.Parameters.Config, config))
             throw new CliException($"{resume}: checkpoint holds ({DiffusersConfig.Describe(trainer.Parameters.Config)}), not the {preset} preset");
 
@@ -130,10 +135,21 @@ public sealed class TrainCommand : ICliCommand
             ["data"] = pristine is null ? "procedural Si(001):H" : Path.GetFileName(Path.GetFullPath(pristine)),
             ["wall_clock_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
             ["val_ssim"] = double.IsNaN(ssim) ? null : Math.Round(ssim, 4), ["trainer"] = "stmkernel train",
+            ["init"] = init is null ? null : Path.GetFileName(init),
         };
         trainer.ExportWeights(ema: true, metadata).SaveStmw(output, f32 ? DType.F32 : DType.F16);
         string more = trainer.Step < steps ? $"; continue with --resume {checkpoint}" : "";
         Console.WriteLine(FormattableString.Invariant($"step {trainer.Step}/{steps}: wrote {output} (EMA weights) and {checkpoint}") + more);
         return 0;
+    }
+
+    /// <summary>Seeded random weights, or a trained model's weights for fine-tuning (same architecture required).</summary>
+    private static Dictionary<string, float[]> InitialValues(string? init, UNetConfig config, int seed)
+    {
+        if (init is null) return RandomParameters.For(config, seed);
+        var weights = WeightSet.Load(init);
+        if (!DiffusersConfig.SameArchitecture(weights.Config, config))
+            throw new CliException($"{init} holds ({DiffusersConfig.Describe(weights.Config)}), not ({DiffusersConfig.Describe(config)})");
+        return weights.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     }
 }

@@ -17,7 +17,7 @@ public static class PngPreview
         ArgumentNullException.ThrowIfNull(image);
         if (!float.IsFinite(low) || !float.IsFinite(high))
             throw new ArgumentOutOfRangeException(nameof(low), $"PNG preview range must be finite, got [{low}, {high}]");
-        return PngFile.Encode(image, bitDepth, low, high, "fixed range", singlePrecision: true);
+        return PngFile.Encode(image, bitDepth, low, high, "fixed range");
     }
 
     /// <summary>Writes <see cref="Encode"/>'s bytes to <paramref name="path"/> through a temporary file and a rename.</summary>

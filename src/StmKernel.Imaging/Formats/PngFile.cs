@@ -112,7 +112,7 @@ internal static class PngFile
     {
         CheckBitDepth(bitDepth);
         var (lo, hi) = Stretch.Percentiles(im.Data, lowPercentile, highPercentile);
-        byte[] png = Encode(im, bitDepth, lo, hi, $"{lowPercentile}–{highPercentile} percentile stretch", singlePrecision: false);
+        byte[] png = Encode(im, bitDepth, lo, hi, $"{lowPercentile}–{highPercentile} percentile stretch");
         SafeWrite.Write(path, s => s.Write(png));
     }
 
@@ -126,17 +126,12 @@ internal static class PngFile
     /// The one preview encoder: [<paramref name="lo"/>, <paramref name="hi"/>] maps linearly to 0…max
     /// (clamped, rounded half to even; NaN and ±∞ become black), unfiltered rows, one IDAT.
     /// <paramref name="rangeNote"/> says in the tEXt title how the range was chosen.
-    /// <paramref name="singlePrecision"/> does the mapping in float instead of double: fixed-range
-    /// previews (<see cref="PngPreview"/>) have always been quantised in float, percentile ones in
-    /// double, and the two differ by one level on a few pixels in a million, so each keeps its own
-    /// arithmetic to leave every existing figure pixel-identical.
     /// </summary>
-    public static byte[] Encode(StmImage im, int bitDepth, float lo, float hi, string rangeNote, bool singlePrecision)
+    public static byte[] Encode(StmImage im, int bitDepth, float lo, float hi, string rangeNote)
     {
         CheckBitDepth(bitDepth);
         double max = bitDepth == 8 ? 255 : 65535;
         double scale = hi > lo ? max / (hi - lo) : 0;
-        float maxF = (float)max, scaleF = hi > lo ? maxF / (hi - lo) : 0f;
         int bpp = bitDepth / 8;
         int stride = im.Width * bpp;
         var raw = new byte[(stride + 1) * im.Height];
@@ -146,9 +141,7 @@ internal static class PngFile
             for (int x = 0; x < im.Width; x++)
             {
                 float v = im.Data[y * im.Width + x];
-                int q = !float.IsFinite(v) ? 0
-                    : singlePrecision ? (int)MathF.Round(Math.Clamp((v - lo) * scaleF, 0f, maxF))
-                    : (int)Math.Round(Math.Clamp((v - lo) * scale, 0, max));
+                int q = float.IsFinite(v) ? (int)Math.Round(Math.Clamp((v - lo) * scale, 0, max)) : 0;
                 if (bitDepth == 8) raw[o + 1 + x] = (byte)q;
                 else BinaryPrimitives.WriteUInt16BigEndian(raw.AsSpan(o + 1 + 2 * x), (ushort)q);
             }

@@ -57,13 +57,15 @@ times_of_run() {
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 # Per round and side: the run's median and min; summaries are medians over rounds.
-om=() on=() sm=() sn=() pm=() pn=()
+om=() on=() sm=() sn=() pm=() pn=() paired=()
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$rounds"); do
   read -r a b < <(times_of_run dotnet "$dll" bench "${common[@]}"); om+=("$a") on+=("$b")
   read -r c d < <(times_of_run env -u OMP_WAIT_POLICY "$python" bench/torch_forward.py "${common[@]}"); sm+=("$c") sn+=("$d")
   read -r e f < <(times_of_run env OMP_WAIT_POLICY=PASSIVE "$python" bench/torch_forward.py "${common[@]}"); pm+=("$e") pn+=("$f")
-  echo "round $r (median/min ms): ours $a/$b, pytorch $c/$d (default OpenMP wait), $e/$f (OMP_WAIT_POLICY=PASSIVE)"
+  # Paired ratio: this round's runs were back to back, so slow drifts in load mostly cancel.
+  q=$(awk -v o="$a" -v s="$c" -v p="$e" 'BEGIN {printf "%.3f", o / (s < p ? s : p)}'); paired+=("$q")
+  echo "round $r (median/min ms): ours $a/$b, pytorch $c/$d (default OpenMP wait), $e/$f (OMP_WAIT_POLICY=PASSIVE); ratio $q"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -76,6 +78,7 @@ echo "preset=$preset size=$size batch=$batch threads=$threads rounds=$rounds ite
 echo "ours: median ${mo} ms, min ${no} ms"
 echo "pytorch: median ${ms} ms (default wait), ${mp} ms (passive wait), min ${nt} ms"
 awk -v o="$no" -v p="$nt" 'BEGIN {printf "ratio of mins ours/pytorch = %.3f\n", o / p}'
+echo "median of per-round ratios ours/pytorch = $(median "${paired[@]}")"
 echo "ours_median_ms=$mo"
 echo "torch_median_ms=$best"
 awk -v o="$mo" -v p="$best" 'BEGIN {printf "ratio_ours_over_torch=%.3f\n", o / p}'

@@ -9,11 +9,10 @@ namespace StmKernel.Cli.Tests;
 internal static class TestData
 {
     /// <summary>The repository root (the folder holding StmKernel.sln).</summary>
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepoPaths.Root;
 
     /// <summary>`../shared/data/real` relative to the repository root, or null when absent.</summary>
-    public static string? RealDir { get; } =
-        Directory.Exists(Path.Combine(Root, "..", "shared", "data", "real")) ? Path.GetFullPath(Path.Combine(Root, "..", "shared", "data", "real")) : null;
+    public static string? RealDir => RepoPaths.RealDataDir;
 
     public const string SkipReason = "real STM files not found at ../shared/data/real (relative to the repository root); skipped";
 
@@ -60,12 +59,6 @@ internal static class TestData
         return path;
     }
 
-    private static string FindRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "StmKernel.sln"))) return d.FullName;
-        return Directory.GetCurrentDirectory();
-    }
 }
 
 /// <summary>A fact that needs the real STM files: skipped with a clear message when they are absent.</summary>

@@ -85,6 +85,33 @@ public class DistributionTests
     }
 
     [Fact]
+    public void CleanShareSkipsEveryDegradationButKeepsTheRest()
+    {
+        var settings = DegradationSettings.Paper(4) with { CleanProbability = 0.25 };
+        var plans = Plans(3000, new DegradationPipeline(settings));
+        bool Untouched(DegradationPlan p) => p.MultiTip is null && p.LineShifts is null && p.BluntSigma is null && p.TipChange is null && p.LineNoise is null;
+        var clean = plans.Where(Untouched).ToArray();
+        // Under the paper's settings every degraded plan has a multi-tip, so "untouched" is exactly the clean share.
+        Stats.AssertRate(clean.Length, plans.Length, 0.25, "clean share");
+        Assert.All(plans, p => Assert.Equal(4, p.SrFactor));
+        var degraded = plans.Where(p => !Untouched(p)).ToArray();
+        Assert.All(degraded, p => Assert.NotNull(p.MultiTip));
+        Stats.AssertRate(degraded.Count(p => p.BluntSigma is not null), degraded.Length, 0.6, "blunt tip among degraded");
+        Stats.AssertUniform(clean.Select(p => p.CropX + 0.5), 0, 385, "crop x of clean plans");
+    }
+
+    [Fact]
+    public void ZeroCleanShareKeepsThePaperStream()
+    {
+        var explicitZero = Plans(200, new DegradationPipeline(DegradationSettings.Paper() with { CleanProbability = 0 }));
+        var paper = Plans(200);
+        for (int i = 0; i < paper.Length; i++)
+            Assert.Equal((paper[i].CropX, paper[i].CropY, paper[i].BluntSigma, paper[i].MultiTip!.Copies.Length),
+                         (explicitZero[i].CropX, explicitZero[i].CropY, explicitZero[i].BluntSigma, explicitZero[i].MultiTip!.Copies.Length));
+        Assert.Throws<ArgumentException>(() => new DegradationPipeline(DegradationSettings.Paper() with { CleanProbability = 1.5 }));
+    }
+
+    [Fact]
     public void MisalignmentShiftsAreRoundedNormalsWithSigma08()
     {
         var rng = new Rng(7);

@@ -45,6 +45,20 @@ public sealed class PairSourceTests : IDisposable
     }
 
     [Fact]
+    public void CleanPairsAreTheirOwnCondition()
+    {
+        var source = new PairSource(new ProceduralSource(Small, 3), DegradationSettings.Paper() with { CleanProbability = 1, CropSize = 33 }, 3);
+        for (int i = 0; i < 3; i++)
+        {
+            var pair = source.Get(DataSplit.Train, i);
+            Assert.Equal(pair.Clean.Data, pair.Degraded.Data);
+            Assert.Equal(-1f, pair.Clean.Data.Min());
+        }
+        var sr = new PairSource(new ProceduralSource(Small, 3), DegradationSettings.Paper(2) with { CleanProbability = 1, CropSize = 33 }, 3).Get(DataSplit.Train, 0);
+        Assert.NotEqual(sr.Clean.Data, sr.Degraded.Data); // SR line dropping still applies
+    }
+
+    [Fact]
     public void ProceduralSplitsNeverShareASurface()
     {
         var src = new ProceduralSource(Small, 1);

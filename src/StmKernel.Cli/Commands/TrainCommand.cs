@@ -22,12 +22,13 @@ public sealed class TrainCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel train --task restore|sr2|sr4 --method fm|ddim|ddim-fft|ae --preset small|large
-                               --steps N [--hours H] [--pristine DIR] [--crop 128] [--batch 8] [--lr 2e-4]
+                               --steps N [--hours H] [--pristine DIR] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
                                [--f32] [--force] -o OUT.stmw
           Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in
-          --pristine DIR (split train/validation/test by a fixed seed). --steps sets the learning-rate
+          --pristine DIR (split train/validation/test by a fixed seed); --clean-p is the share of pairs left
+          undegraded (the paper's pipeline is --clean-p 0; a share teaches the model to leave clean scans alone). --steps sets the learning-rate
           schedule (warm-up of at most a tenth of the run, then cosine to 0); --hours stops earlier
           with a checkpoint to --resume from (a resumed run needs a new -o: inputs are never overwritten).
           OUT.stmw gets the EMA weights (F16 unless --f32) with task, sampler, normalisation and training
@@ -49,6 +50,7 @@ public sealed class TrainCommand : ICliCommand
         int crop = args.Int("crop", 128, 16, 1024);
         int batch = args.Int("batch", 8, 1, 1024);
         double lr = args.Double("lr", 2e-4);
+        double cleanShare = args.Double("clean-p", 0.1);
         int warmup = args.Int("warmup", 500, 0, int.MaxValue);
         double emaDecay = args.Double("ema", 0.999);
         int seed = args.Int("seed", 0);
@@ -63,6 +65,7 @@ public sealed class TrainCommand : ICliCommand
         bool force = args.Flag("force");
         string output = args.Required("o", "out");
         args.EnsureAllUsed();
+        if (!(cleanShare >= 0 && cleanShare < 1)) throw new CliException($"--clean-p must be in [0, 1), got {cleanShare}");
         if (!(lr > 0) || !(emaDecay >= 0 && emaDecay < 1) || !(hours > 0)) throw new CliException("--lr and --hours must be > 0 and --ema in [0, 1)");
         string checkpoint = Path.ChangeExtension(output, ".stmckpt");
         OutputPaths.EnsureWritable(output, force, pristine, resume);
@@ -95,7 +98,7 @@ public sealed class TrainCommand : ICliCommand
         IPristineSource source = pristine is null
             ? new ProceduralSource(ProceduralSource.DefaultParameters, seed)
             : new NpyFolderSource(pristine, seed, minimumSize: crop);
-        var pairs = new PairSource(source, DegradationSettings.Paper(sr) with { CropSize = crop }, seed);
+        var pairs = new PairSource(source, DegradationSettings.Paper(sr) with { CropSize = crop, CleanProbability = cleanShare }, seed);
         var batches = new PairBatches(pairs, batch, threads);
         var (valClean, valDegraded) = new PairBatches(pairs, valCount, threads).Get(0, DataSplit.Validation);
         var metadata = new ModelMetadata
@@ -131,7 +134,7 @@ public sealed class TrainCommand : ICliCommand
         metadata.Training = new JsonObject
         {
             ["method"] = objective.Name, ["preset"] = preset, ["steps"] = trainer.Step, ["target_steps"] = steps, ["batch"] = batch,
-            ["crop"] = crop, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["seed"] = seed,
+            ["crop"] = crop, ["clean_share"] = cleanShare, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["seed"] = seed,
             ["data"] = pristine is null ? "procedural Si(001):H" : Path.GetFileName(Path.GetFullPath(pristine)),
             ["wall_clock_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
             ["val_ssim"] = double.IsNaN(ssim) ? null : Math.Round(ssim, 4), ["trainer"] = "stmkernel train",

@@ -31,12 +31,16 @@ public sealed class DegradationPipeline
         int turns = s.RandomRotation ? Rotation90.Sample(rng) : 0;
         (int w, int h) = turns % 2 == 0 ? (sourceWidth, sourceHeight) : (sourceHeight, sourceWidth);
         if (w < size || h < size) throw new ArgumentException($"source of {sourceWidth}×{sourceHeight} px is smaller than the {size}×{size} crop");
-        var multiTip = rng.Bernoulli(s.MultiTipProbability) ? MultiTip.Sample(rng) : null;
-        int[]? shifts = rng.Bernoulli(s.MisalignProbability) ? ScanLineMisalignment.Sample(rng, size, s.MisalignSigma) : null;
+        // An undegraded pair draws nothing more than rotation and crop; with CleanProbability 0 no
+        // extra number is drawn, so the paper's stream (and every committed test set) is unchanged.
+        bool undegraded = s.CleanProbability > 0 && rng.Bernoulli(s.CleanProbability);
+        bool On(double p) => !undegraded && rng.Bernoulli(p);
+        var multiTip = On(s.MultiTipProbability) ? MultiTip.Sample(rng) : null;
+        int[]? shifts = On(s.MisalignProbability) ? ScanLineMisalignment.Sample(rng, size, s.MisalignSigma) : null;
         int cropX = rng.UniformInt(0, w - size), cropY = rng.UniformInt(0, h - size);
-        double? blunt = rng.Bernoulli(s.BluntProbability) ? BluntTip.Sample(rng) : null;
-        var tipChange = rng.Bernoulli(s.TipChangeProbability) ? TipChange.Sample(rng, size, s.TipChangeSigma) : null;
-        var noise = rng.Bernoulli(s.LineNoiseProbability) ? ScanLineNoise.Sample(rng, size, size, s) : null;
+        double? blunt = On(s.BluntProbability) ? BluntTip.Sample(rng) : null;
+        var tipChange = On(s.TipChangeProbability) ? TipChange.Sample(rng, size, s.TipChangeSigma) : null;
+        var noise = On(s.LineNoiseProbability) ? ScanLineNoise.Sample(rng, size, size, s) : null;
         return new DegradationPlan(turns, multiTip, shifts, cropX, cropY, blunt, tipChange, s.SrFactor, noise);
     }
 

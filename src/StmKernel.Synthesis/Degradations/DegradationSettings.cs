@@ -7,6 +7,13 @@ namespace StmKernel.Synthesis.Degradations;
 /// </summary>
 public sealed record DegradationSettings
 {
+    /// <summary>
+    /// Probability that a pair skips every degradation step (rotation, crop and SR line dropping still
+    /// apply). Paper silent; 0 reproduces its pipeline. Training with a share of clean pairs teaches the
+    /// model to leave an undegraded image alone (the model card's clean-input bar).
+    /// </summary>
+    public double CleanProbability { get; init; }
+
     /// <summary>Side of the square crop (step 4).</summary>
     public int CropSize { get; init; } = 128;
 
@@ -79,7 +86,7 @@ public sealed record DegradationSettings
     {
         if (CropSize < 16) throw new ArgumentException($"crop size must be ≥ 16, got {CropSize}");
         if (SrFactor is not (1 or 2 or 4)) throw new ArgumentException($"SR factor must be 1, 2 or 4, got {SrFactor}");
-        foreach (var (name, p) in new[] { ("multi-tip", MultiTipProbability), ("misalignment", MisalignProbability), ("blunt tip", BluntProbability), ("tip change", TipChangeProbability), ("scan-line noise", LineNoiseProbability) })
+        foreach (var (name, p) in new[] { ("clean", CleanProbability), ("multi-tip", MultiTipProbability), ("misalignment", MisalignProbability), ("blunt tip", BluntProbability), ("tip change", TipChangeProbability), ("scan-line noise", LineNoiseProbability) })
             if (!(p >= 0 && p <= 1)) throw new ArgumentException($"{name} probability must be in [0, 1], got {p}");
         TipChangeSigma.Validate(nameof(TipChangeSigma));
         SineAmplitude.Validate(nameof(SineAmplitude));

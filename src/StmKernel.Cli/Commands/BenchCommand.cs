@@ -3,23 +3,28 @@ using System.Globalization;
 using StmKernel.Tensors;
 using StmKernel.Tensors.Kernels;
 using StmKernel.Tensors.Threading;
+using StmKernel.Train;
+using StmKernel.Train.Objectives;
 using StmKernel.UNet;
 
 namespace StmKernel.Cli.Commands;
 
-/// <summary>`stmkernel bench`: forward latency of a U-Net on this machine, optionally per layer.</summary>
+/// <summary>`stmkernel bench`: forward latency of a U-Net on this machine, optionally per layer, or the time of one training step.</summary>
 public sealed class BenchCommand : ICliCommand
 {
     public string Name => "bench";
 
-    public string Summary => "time the U-Net forward pass (median/min ms, per-layer profile)";
+    public string Summary => "time the U-Net forward pass (median/min ms, per-layer profile) or a training step";
 
     public string Usage => """
         usage: stmkernel bench --preset small|large [--weights FILE] [--size 128] [--batch 1] [--threads 2]
-                               [--iterations 20] [--warmup 3] [--profile] [--peak]
+                               [--iterations 20] [--warmup 3] [--profile] [--peak] [--train]
           Times Forward(x[B,2,S,S], t[B]) with random inputs (random weights unless --weights).
           Prints the median and min per forward; --profile adds time and GFLOP/s per layer (by diffusers key).
           --peak first measures the FMA ceiling of these threads and reports the forward as a share of it.
+          --train times one flow-matching training step instead (forward, L_FM, backward, clipping, AdamW,
+          EMA) on a fixed random batch of B clean/condition pairs S×S: the same step as
+          bench/torch_train.py, so bench/compare-torch.sh --train compares the two.
           The last line is `median_ms=<number>`.
         """;
 
@@ -35,8 +40,10 @@ public sealed class BenchCommand : ICliCommand
         int warmup = args.Int("warmup", 3, 0, 1000);
         bool profile = args.Flag("profile");
         bool peak = args.Flag("peak");
+        bool train = args.Flag("train");
         args.EnsureAllUsed();
         if (weights is null && preset is null) throw new CliException("give --preset small|large or --weights FILE");
+        if (train && profile) throw new CliException("--profile times forward layers; it cannot be combined with --train");
 
         var model = ModelFiles.Load(weights, config, preset);
         var cfg = model.Config;
@@ -54,13 +61,14 @@ public sealed class BenchCommand : ICliCommand
 
         double peakGflops = peak ? FmaPeak.Measure(pool) : 0;
         if (peak) Console.WriteLine($"fma_peak_gflops={peakGflops:F1}");
-        for (int i = 0; i < warmup; i++) model.Forward(x, t, y, pool);
-        var times = new double[iterations];
         var layers = profile ? new LayerProfile() : null;
+        Action<LayerProfile?> run = train ? TrainStep(model, batch, size, pool) : profile => model.Forward(x, t, y, pool, profile);
+        for (int i = 0; i < warmup; i++) run(null);
+        var times = new double[iterations];
         for (int i = 0; i < iterations; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            model.Forward(x, t, y, pool, layers);
+            run(layers);
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Array.Sort(times);
@@ -79,9 +87,29 @@ public sealed class BenchCommand : ICliCommand
             }
             Console.WriteLine();
         }
-        Console.WriteLine($"forward: median {median:F2} ms, min {times[0]:F2} ms over {iterations} iterations ({gflop / (median / 1000):F1} GFLOP/s at the median)");
+        if (train)
+            Console.WriteLine($"train step: median {median:F2} ms, min {times[0]:F2} ms over {iterations} iterations ({batch / (median / 1000):F2} samples/s at the median)");
+        else
+            Console.WriteLine($"forward: median {median:F2} ms, min {times[0]:F2} ms over {iterations} iterations ({gflop / (median / 1000):F1} GFLOP/s at the median)");
         if (peak) Console.WriteLine($"share of FMA peak at the median: {100 * gflop / (median / 1000) / peakGflops:F1}%");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median_ms={median:F3}"));
         return 0;
+    }
+
+    /// <summary>
+    /// One training step of the model's architecture from seeded random weights on a fixed batch
+    /// (clean and condition uniform in [−1, 1]): what a training run repeats, without the pair synthesis.
+    /// </summary>
+    private static Action<LayerProfile?> TrainStep(UNet2DModel model, int batch, int size, WorkerPool pool)
+    {
+        var objective = new FlowMatchingObjective();
+        if (model.Config.InChannels != objective.InputChannels)
+            throw new CliException($"--train needs a model with {objective.InputChannels} input channels, this one has {model.Config.InChannels}");
+        var trainer = new Trainer(new ParameterSet(model.Config, RandomParameters.For(model.Config, 1)), objective, new TrainerOptions());
+        var rng = new Random(4321);
+        var clean = new Tensor(batch, 1, size, size);
+        var condition = new Tensor(batch, 1, size, size);
+        for (int i = 0; i < clean.Length; i++) { clean.Data[i] = (float)(rng.NextDouble() * 2 - 1); condition.Data[i] = (float)(rng.NextDouble() * 2 - 1); }
+        return _ => trainer.TrainStep(clean, condition, pool);
     }
 }

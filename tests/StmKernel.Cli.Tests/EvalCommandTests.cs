@@ -56,4 +56,23 @@ public class EvalCommandTests
         // An existing report is kept without --force.
         Assert.Equal(2, TestData.Run("eval", "--test-set", sets, "--models", model, "-o", report));
     }
+
+    [Fact]
+    public void AnUndegradedSetShowsInfinitePsnrForItsInput()
+    {
+        string dir = TestData.TempDir();
+        string model = TestData.TinyModel(dir, "tiny-fm", "restore", SamplerSettings.FlowMatching);
+        string sets = Path.Combine(dir, "sets");
+        var pairs = new PairSource(new ProceduralSource(ProceduralSource.DefaultParameters, 12), DegradationSettings.ForMode(DegradationMode.Clean), 12);
+        TestSetWriter.Write(Path.Combine(sets, "clean"), pairs, DataSplit.Test, 2, "clean");
+        string report = Path.Combine(dir, "report");
+
+        Assert.Equal(0, TestData.Run("eval", "--test-set", sets, "--models", model, "--steps", "1", "-o", report, "--threads", "2"));
+
+        string table = File.ReadAllText(Path.Combine(report, "eval.md"));
+        Assert.Contains("| degraded input | – | ∞ | 1.0000 |", table);
+        string modelRow = table.Split('\n').Single(l => l.StartsWith("| tiny-fm | 1 |", StringComparison.Ordinal));
+        Assert.DoesNotContain("∞", modelRow); // a random tiny model does not reproduce the clean image
+        Assert.DoesNotContain("NaN", table);
+    }
 }

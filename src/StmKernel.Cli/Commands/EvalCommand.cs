@@ -184,17 +184,19 @@ public sealed class EvalCommand : ICliCommand
         {
             md.Append(CultureInfo.InvariantCulture, $"| {methods[m].Label} | {methods[m].StepsText} |");
             foreach (var r in results)
-                md.Append(CultureInfo.InvariantCulture, $" {FiniteMean(r.Scores[m].Psnr):F2} | {FiniteMean(r.Scores[m].Ssim):F4} |");
+                md.Append(CultureInfo.InvariantCulture, $" {MeanCell(r.Scores[m].Psnr, "F2")} | {MeanCell(r.Scores[m].Ssim, "F4")} |");
             md.Append('\n');
         }
         md.Append(CultureInfo.InvariantCulture, $"\nImages per set: {string.Join(", ", results.Select(r => $"{r.Mode} {r.Count}"))}. Means over finite values (an exact match has infinite PSNR).\n");
         return md.ToString();
     }
 
-    private static double FiniteMean(double[] values)
+    /// <summary>Mean over the finite values; "∞" when every value is +∞ (each image matched exactly), "–" when none is usable.</summary>
+    private static string MeanCell(double[] values, string format)
     {
         var finite = values.Where(double.IsFinite).ToArray();
-        return finite.Length > 0 ? finite.Average() : double.NaN;
+        if (finite.Length > 0) return finite.Average().ToString(format, CultureInfo.InvariantCulture);
+        return values.Length > 0 && values.All(double.IsPositiveInfinity) ? "∞" : "–";
     }
 
     private static void WriteSvg(string path, string metric, List<Method> methods, List<SetResult> results, Func<(double[] Psnr, double[] Ssim), double[]> pick)

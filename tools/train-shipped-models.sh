@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Starts or continues the training runs of the four shipped models (docs/models.md), one
+# single-threaded `stmkernel train` process each, in the background, for at most HOURS hours.
+#
+#   tools/train-shipped-models.sh RUNDIR HOURS [MODEL ...]
+#
+# Each model trains in segments RUNDIR/MODEL/NN.stmw (+ NN.stmckpt, NN.log). A segment resumes from
+# the newest checkpoint of that folder (same schedule: --steps is fixed per model below); the first
+# segment starts from the shipped weights/MODEL.stmw when there is one (--init: fresh optimizer and
+# warm-up), else from random weights. The CLI is built once and copied to RUNDIR/bin so that a
+# rebuild of the working tree never touches a running job.
+#
+# When the runs have stopped: copy RUNDIR/MODEL/NN.stmw (EMA weights, fp16) to weights/MODEL.stmw
+# and re-run the evaluation of docs/models.md.
+set -euo pipefail
+[ $# -ge 2 ] || { echo "usage: $0 RUNDIR HOURS [MODEL ...]" >&2; exit 2; }
+rundir=$1 hours=$2; shift 2
+repo=$(cd "$(dirname "$0")/.." && pwd)
+
+# name: task, method, seed (the shipped runs' values; every run uses batch 8, 64² crops, 30,000 steps).
+declare -A args=(
+  [fm-small-restore]="--task restore --method fm --seed 1"
+  [fm-small-sr2]="--task sr2 --method fm --seed 2"
+  [ddim-small-restore]="--task restore --method ddim --seed 3"
+  [fm-small-sr4]="--task sr4 --method fm --seed 4"
+)
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(fm-small-restore fm-small-sr2 ddim-small-restore fm-small-sr4)
+
+mkdir -p "$rundir"
+dotnet build "$repo/src/StmKernel.Cli" -c Release -nologo -v quiet >/dev/null
+rm -rf "$rundir/bin" && cp -r "$repo/src/StmKernel.Cli/bin/Release/net10.0" "$rundir/bin"
+
+for m in "${models[@]}"; do
+  [ -n "${args[$m]:-}" ] || { echo "$0: unknown model '$m' (known: ${!args[*]})" >&2; exit 2; }
+  dir="$rundir/$m"; mkdir -p "$dir"
+  last=$(ls "$dir"/[0-9][0-9].stmckpt 2>/dev/null | sort | tail -1 || true)
+  if [ -n "$last" ]; then
+    n=$(basename "$last" .stmckpt); from=(--resume "$last")
+  else
+    n=00; from=()
+    [ -f "$repo/weights/$m.stmw" ] && from=(--init "$repo/weights/$m.stmw")
+  fi
+  next=$(printf '%02d' $((10#$n + 1)))
+  echo "$m: segment $next from ${from[*]:-random weights}"
+  # shellcheck disable=SC2086 # the argument strings above are word lists on purpose
+  setsid nice -n 5 dotnet "$rundir/bin/stmkernel.dll" train ${args[$m]} --preset small --crop 64 --batch 8 \
+    --threads 1 --steps 30000 --hours "$hours" --clean-p 0.1 --validate-every 1000 --val-steps 2 \
+    --checkpoint-every 250 "${from[@]}" -o "$dir/$next.stmw" >"$dir/$next.log" 2>&1 < /dev/null &
+done
+echo "running in the background; follow with: tail -c 300 $rundir/*/*.log"

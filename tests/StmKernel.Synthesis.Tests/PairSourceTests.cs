@@ -145,6 +145,15 @@ public sealed class PairSourceTests : IDisposable
     }
 
     [Fact]
+    public void ModeNamesRoundTrip()
+    {
+        foreach (var mode in Enum.GetValues<DegradationMode>())
+            Assert.True(DegradationModeNames.TryParse(DegradationModeNames.Name(mode), out var back) && back == mode, mode.ToString());
+        Assert.Equal("sr4-all", DegradationModeNames.Name(DegradationMode.Sr4All));
+        Assert.False(DegradationModeNames.TryParse("sr3-all", out _));
+    }
+
+    [Fact]
     public void StackMakesTrainingTensors()
     {
         var pairs = new PairSource(new ProceduralSource(Small, 2), DegradationSettings.ForMode(DegradationMode.Sr4), 2).Pairs(DataSplit.Validation).Take(3).ToArray();

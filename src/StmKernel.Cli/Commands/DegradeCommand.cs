@@ -11,10 +11,11 @@ public sealed class DegradeCommand : ICliCommand
     public string Summary => "write a fixed test set of (clean, degraded) pairs + manifest";
 
     public string Usage => """
-        usage: stmkernel degrade --mode all|multitip|misalign|tipchange|blunt|lines|sr2|sr4|clean --count N [--seed S]
+        usage: stmkernel degrade --mode all|multitip|misalign|tipchange|blunt|lines|sr2|sr4|sr2-all|sr4-all|clean --count N [--seed S]
                                  [--pristine DIR [--split-seed K]] [--split train|validation|test] -o DIR
           all: every degradation with the paper's probabilities; multitip … lines: that type only,
-          always applied; sr2/sr4: every 2nd/4th scan line only. Pristine images come from the
+          always applied; sr2/sr4: every 2nd/4th scan line only; sr2-all/sr4-all: every degradation plus
+          the SR line dropping (what SR models train on); clean: no degradation. Pristine images come from the
           procedural generator, or from DIR/*.npy, assigned to train/validation/test by file with
           a shuffle of seed K (default 0: keep K fixed across runs so the splits stay disjoint
           from what a model was trained on). Writes DIR/clean.npy,

@@ -27,6 +27,12 @@ public enum DegradationMode
     /// <summary>Every 4th scan line kept, no other degradation.</summary>
     Sr4,
 
+    /// <summary>The full pipeline with every 2nd scan line kept: what SR ×2 models train on (the paper's SR test set, Table VI).</summary>
+    Sr2All,
+
+    /// <summary>The full pipeline with every 4th scan line kept (Table VI's ×4 column).</summary>
+    Sr4All,
+
     /// <summary>No degradation at all: the condition is the clean crop. Checks that a model leaves a
     /// good image alone instead of inventing structure (the model card's "clean input" bar).</summary>
     Clean,
@@ -35,8 +41,13 @@ public enum DegradationMode
 /// <summary>Command-line names of <see cref="DegradationMode"/>.</summary>
 public static class DegradationModeNames
 {
-    /// <summary>all, multitip, misalign, tipchange, blunt, lines, sr2, sr4, clean.</summary>
-    public static string Name(DegradationMode mode) => mode.ToString().ToLowerInvariant();
+    /// <summary>all, multitip, misalign, tipchange, blunt, lines, sr2, sr4, sr2-all, sr4-all, clean.</summary>
+    public static string Name(DegradationMode mode) => mode switch
+    {
+        DegradationMode.Sr2All => "sr2-all",
+        DegradationMode.Sr4All => "sr4-all",
+        _ => mode.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>Parses a name (case-insensitive); false when unknown.</summary>
     public static bool TryParse(string name, out DegradationMode mode)

@@ -76,6 +76,8 @@ public sealed record DegradationSettings
             DegradationMode.Lines => none with { LineNoiseProbability = 1 },
             DegradationMode.Sr2 => none with { SrFactor = 2 },
             DegradationMode.Sr4 => none with { SrFactor = 4 },
+            DegradationMode.Sr2All => Paper(2),
+            DegradationMode.Sr4All => Paper(4),
             DegradationMode.Clean => none,
             _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown degradation mode"),
         };

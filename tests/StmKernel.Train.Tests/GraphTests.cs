@@ -14,8 +14,8 @@ public class GraphTests
     [InlineData(true, 2)]
     public void TrainingForwardEqualsInferenceForward(bool attention, int threads)
     {
-        // Same network: the training graph (direct convolutions) must match UNet2DModel, which runs its
-        // wide 3×3 layers as Winograd convolutions, to float rounding.
+        // Same network: the training graph must match UNet2DModel (module tree, keys, kernel choice) to
+        // float rounding.
         var config = TinyModel.Config with { AddAttention = attention };
         var values = RandomParameters.For(config, 5);
         var graph = new UNetTrainingGraph(new ParameterSet(config, values));

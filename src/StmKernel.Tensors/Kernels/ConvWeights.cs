@@ -42,13 +42,21 @@ public sealed class ConvWeights
         Cin = cin; Cout = cout; K = k; Stride = stride;
         Packed = GC.AllocateArray<float>(CoutBlocks * BlockStride, pinned: true);
         Bias = GC.AllocateArray<float>(CoutBlocks * 16, pinned: true);
-        int kk = k * k;
-        for (int co = 0; co < cout; co++)
+        Load(weight, bias);
+    }
+
+    /// <summary>Re-packs from PyTorch-layout weights and bias of this shape (after they changed, e.g. a training step).</summary>
+    public void Load(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias)
+    {
+        if (weight.Length != Cout * Cin * K * K || bias.Length != Cout)
+            throw new ArgumentException($"conv weights have {weight.Length} + {bias.Length} values, expected [{Cout}, {Cin}, {K}, {K}] + [{Cout}]");
+        int kk = K * K;
+        for (int co = 0; co < Cout; co++)
         {
             Bias[co] = bias[co];
-            for (int ci = 0; ci < cin; ci++)
+            for (int ci = 0; ci < Cin; ci++)
                 for (int t = 0; t < kk; t++)
-                    Packed[(co / 16) * BlockStride + (ci * kk + t) * 16 + co % 16] = weight[(co * cin + ci) * kk + t];
+                    Packed[(co / 16) * BlockStride + (ci * kk + t) * 16 + co % 16] = weight[(co * Cin + ci) * kk + t];
         }
     }
 

@@ -52,9 +52,18 @@ public sealed class WinogradWeights
         Cin = cin; Cout = cout;
         Packed = GC.AllocateArray<float>(Positions * PositionStride, pinned: true);
         Bias = GC.AllocateArray<float>(CoutBlocks * 16, pinned: true);
+        Load(weight, bias);
+    }
+
+    /// <summary>Re-transforms from PyTorch-layout weights and bias of this shape (after they changed, e.g. a training step).</summary>
+    public void Load(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias)
+    {
+        if (weight.Length != Cout * Cin * 9 || bias.Length != Cout)
+            throw new ArgumentException($"conv weights have {weight.Length} + {bias.Length} values, expected [{Cout}, {Cin}, 3, 3] + [{Cout}]");
+        int cout = Cout, cin = Cin;
         bias.CopyTo(Bias);
-        var g = tileSize == 2 ? G2 : G4;
-        int t = tileSize + 2;
+        var g = TileSize == 2 ? G2 : G4;
+        int t = TileSize + 2;
         var gg = new double[t, 3];
         for (int co = 0; co < cout; co++)
             for (int ci = 0; ci < cin; ci++)

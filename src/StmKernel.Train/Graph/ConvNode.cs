@@ -5,9 +5,9 @@ using StmKernel.Tensors.Kernels.Backward;
 namespace StmKernel.Train.Graph;
 
 /// <summary>
-/// A trainable Conv2d (<c>KEY.weight</c> [Cout, Cin, K, K], <c>KEY.bias</c>): the forward
-/// <see cref="Conv2d"/> on weights packed from the live values, and its backward (dW, db, and dx
-/// as a transposed convolution added into the input's gradient).
+/// A trainable Conv2d (<c>KEY.weight</c> [Cout, Cin, K, K], <c>KEY.bias</c>): the forward on the
+/// kernel <see cref="ConvPackings"/> picks (Winograd or direct, as inference), packed from the live
+/// values, and its backward (dW, db, and dx as a transposed convolution added into the input's gradient).
 /// </summary>
 internal sealed class ConvNode
 {
@@ -19,30 +19,19 @@ internal sealed class ConvNode
         _w = p.Value(key + ".weight"); _b = p.Value(key + ".bias");
         _gw = p.Gradient(key + ".weight"); _gb = p.Gradient(key + ".bias");
         _cin = cin; _cout = cout; _k = k; _stride = stride;
-        Packed = new ConvWeights(_w, _b, cout, cin, k, stride);
+        Packings = new ConvPackings(_w, _b, cout, cin, k, stride);
     }
 
-    public ConvWeights Packed { get; }
+    public ConvPackings Packings { get; }
 
     /// <summary>Re-packs the forward weights from the live values.</summary>
-    public void Repack()
-    {
-        int kk = _k * _k, block = Packed.BlockStride;
-        for (int co = 0; co < _cout; co++)
-        {
-            Packed.Bias[co] = _b[co];
-            for (int ci = 0; ci < _cin; ci++)
-                for (int t = 0; t < kk; t++)
-                    Packed.Packed[co / 16 * block + (ci * kk + t) * 16 + co % 16] = _w[(co * _cin + ci) * kk + t];
-        }
-    }
+    public void Repack() => Packings.Refresh();
 
     /// <summary>Plans y = conv(x) [+ per-sample bias] [+ residual] into a new buffer.</summary>
     public BlockedTensor Forward(TrainPlan plan, BlockedTensor x, BlockedTensor? residual = null, float[]? sampleBias = null)
     {
-        var y = plan.Acquire(_cout, Packed.OutSize(x.H), Packed.OutSize(x.W));
-        var op = new Conv2d(Packed, x, y, residual, sampleBias);
-        plan.Forward.Add(op.Run);
+        var y = plan.Acquire(_cout, Packings.Direct.OutSize(x.H), Packings.Direct.OutSize(x.W));
+        plan.Forward.Add(Packings.Plan(x, y, residual, sampleBias).Run);
         return y;
     }
 

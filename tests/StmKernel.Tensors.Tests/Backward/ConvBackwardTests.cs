@@ -17,6 +17,9 @@ public class ConvBackwardTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData(3, 1, 10, 17, 11, 3)]   // more than one row chunk and group set
     [InlineData(3, 2, 17, 18, 18, 5)]
     [InlineData(1, 1, 75, 5, 3, 4)]
+    [InlineData(3, 1, 3, 64, 4, 32)]    // dx through Winograd F(4×4): the transposed conv has 64 input channels
+    [InlineData(3, 1, 3, 66, 6, 6)]     // … F(2×2), Cout not a multiple of 16
+    [InlineData(3, 2, 3, 64, 6, 8)]     // … F(2×2) on the stride-2 spread grid
     public void GradientsMatchFiniteDifferences(int k, int s, int cin, int cout, int h, int w)
     {
         const int n = 2;

@@ -9,8 +9,9 @@ namespace StmKernel.Tensors.Kernels.Backward;
 /// and, for stride 2, dy spread onto the input grid (d[2o] = dy[o], zeros between): a transposed conv.
 /// </summary>
 /// <remarks>
-/// This reuses <see cref="Conv2d"/>'s register-tiled kernel, so the input gradient runs at forward
-/// speed. With <c>accumulate</c> the result is added to dx through Conv2d's aliased residual, which
+/// This runs on the forward kernels (<see cref="ConvPackings"/>' choice: Winograd for a 3×3 stride-1
+/// layer whose forward had ≥ 64 output channels, else the direct kernel), so the input gradient runs
+/// at forward speed. With <c>accumulate</c> the result is added to dx through Conv2d's aliased residual, which
 /// is how a tensor read by two layers sums its gradients without an extra pass.
 /// Call <see cref="Repack"/> after the weights change (e.g. an optimizer step).
 /// </remarks>
@@ -20,8 +21,9 @@ public sealed unsafe class ConvGradInput : ParallelJob
     private readonly int _cout, _cin, _k;
     private readonly BlockedTensor _dy;
     private readonly BlockedTensor? _spread;
-    private readonly ConvWeights _transposed;
-    private readonly Conv2d _conv;
+    private readonly float[] _flipped;
+    private readonly ConvPackings _transposed;
+    private readonly Action<WorkerPool> _conv;
 
     /// <summary>Plans dx from dy.</summary>
     /// <param name="weight">The live forward weights [Cout, Cin, K, K] (read by <see cref="Repack"/>).</param>
@@ -39,31 +41,38 @@ public sealed unsafe class ConvGradInput : ParallelJob
         if ((gradInput.H + 2 * p - k) / stride + 1 != gradOutput.H || (gradInput.W + 2 * p - k) / stride + 1 != gradOutput.W)
             throw new ArgumentException("conv input gradient size does not match the output gradient");
         _weight = weight; _cout = cout; _cin = cin; _k = k; _dy = gradOutput;
-        _transposed = new ConvWeights(new float[cin * cout * k * k], new float[cin], cin, cout, k, 1);
-        Repack();
+        _flipped = new float[cin * cout * k * k];
+        FlipTranspose();
+        _transposed = new ConvPackings(_flipped, new float[cin], cin, cout, k, 1);
         if (stride == 2) _spread = new BlockedTensor(gradOutput.N, cout, gradInput.H, gradInput.W);
-        _conv = new Conv2d(_transposed, _spread ?? gradOutput, gradInput, accumulate ? gradInput : null);
+        (_conv, Flops) = _transposed.Plan(_spread ?? gradOutput, gradInput, accumulate ? gradInput : null);
     }
 
     /// <summary>Multiply-adds ×2 of one run (the spread zeros of stride 2 are counted, as they are computed).</summary>
-    public double Flops => _conv.Flops;
+    public double Flops { get; }
 
     /// <summary>Re-reads the forward weights into the transposed, flipped packing.</summary>
     public void Repack()
     {
-        int kk = _k * _k, block = _transposed.BlockStride;
-        float[] packed = _transposed.Packed;
+        FlipTranspose();
+        _transposed.Refresh();
+    }
+
+    /// <summary>w'[ci, co, t] = w[co, ci, K² − 1 − t]: the weights of the equivalent forward convolution.</summary>
+    private void FlipTranspose()
+    {
+        int kk = _k * _k;
         for (int co = 0; co < _cout; co++)
             for (int ci = 0; ci < _cin; ci++)
                 for (int t = 0; t < kk; t++)
-                    packed[ci / 16 * block + (co * kk + (kk - 1 - t)) * 16 + ci % 16] = _weight[(co * _cin + ci) * kk + t];
+                    _flipped[(ci * _cout + co) * kk + (kk - 1 - t)] = _weight[(co * _cin + ci) * kk + t];
     }
 
     /// <summary>Runs on <paramref name="pool"/>.</summary>
     public void Run(WorkerPool pool)
     {
         if (_spread is not null) pool.Run(this, _dy.N * _dy.Cb * _dy.H);
-        _conv.Run(pool);
+        _conv(pool);
     }
 
     /// <summary>Spreads one dy row onto the even rows/columns of the stride-2 grid (odd ones stay zero).</summary>

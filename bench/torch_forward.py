@@ -23,20 +23,26 @@ PRESETS = {
 }
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_and_set_up(p: argparse.ArgumentParser, size: int, batch: int) -> argparse.Namespace:
+    """Adds the options both benchmarks share (defaults: `size`, `batch`), parses them, and pins
+    torch to --threads intra-op threads, one inter-op thread and seed 0."""
     p.add_argument("--preset", choices=sorted(PRESETS), default="small")
-    p.add_argument("--weights", help="folder with config.json + model.safetensors (else random weights)")
-    p.add_argument("--size", type=int, default=128, help="H = W of the input")
-    p.add_argument("--batch", type=int, default=1)
+    p.add_argument("--size", type=int, default=size, help="H = W of the input")
+    p.add_argument("--batch", type=int, default=batch)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--iterations", type=int, default=10)
     p.add_argument("--warmup", type=int, default=3)
     a = p.parse_args()
-
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
+    return a
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--weights", help="folder with config.json + model.safetensors (else random weights)")
+    a = parse_and_set_up(p, size=128, batch=1)
     if a.weights:
         model = load_model(a.weights)
     else:

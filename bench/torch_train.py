@@ -20,25 +20,14 @@ import time
 import torch
 import torch.nn.functional as F
 
-from torch_forward import PRESETS  # same folder: one table of presets for both benchmarks
+from torch_forward import PRESETS, parse_and_set_up  # same folder: presets and options shared by both benchmarks
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "reference"))
 from unet_ref import UNet2DModel, UNetRefConfig  # noqa: E402
 
 
 def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--preset", choices=sorted(PRESETS), default="small")
-    p.add_argument("--size", type=int, default=64, help="H = W of the training crops")
-    p.add_argument("--batch", type=int, default=8)
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--iterations", type=int, default=10)
-    p.add_argument("--warmup", type=int, default=3)
-    a = p.parse_args()
-
-    torch.set_num_threads(a.threads)
-    torch.set_num_interop_threads(1)
-    torch.manual_seed(0)
+    a = parse_and_set_up(argparse.ArgumentParser(description=__doc__.splitlines()[0]), size=64, batch=8)
     model = UNet2DModel(UNetRefConfig(in_channels=2, out_channels=1, **PRESETS[a.preset])).train()
     params = [q for q in model.parameters() if q.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=1e-4, weight_decay=0.01)

@@ -97,7 +97,7 @@ public sealed class Trainer
         double norm = GradientClipping.ClipGlobalNorm(Parameters, Options.MaxGradientNorm);
         double lr = Options.LearningRate.At(Step + 1);
         Optimizer.Update(lr, pool);
-        Ema.Update(pool);
+        Ema.Update(Step - 1, pool); // the optimizer has counted this update
         _graph.ParametersChanged();
         return new StepResult(Step, loss, norm, lr);
     }

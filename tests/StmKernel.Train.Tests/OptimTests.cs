@@ -65,9 +65,25 @@ public class OptimTests
         var ema = new ExponentialMovingAverage(p, decay: 0.9);
         float start = p.Values[1][0];
         p.Values[1][0] = start + 1;
-        ema.Update();
-        ema.Update();
-        // s2 = 0.81·start + 0.19·(start + 1)
+        ema.Update(500);
+        ema.Update(501);
+        // Past the warm-up the decay is 0.9: s2 = 0.81·start + 0.19·(start + 1)
         Assert.Equal(start + 0.19, ema.Shadow[1][0], 5);
+    }
+
+    [Fact]
+    public void EmaWarmUpForgetsTheStartingPoint()
+    {
+        var p = Tiny();
+        var ema = new ExponentialMovingAverage(p, decay: 0.999);
+        float start = p.Values[1][0];
+        p.Values[1][0] = start + 1;
+        ema.Update(0); // d0 = 1/10: s = start + 0.9
+        Assert.Equal(start + 0.9, ema.Shadow[1][0], 5);
+        ema.Update(1); // d1 = 2/11: s = start + 1 − (2/11)·0.1
+        Assert.Equal(start + 1 - 0.2 / 11, ema.Shadow[1][0], 5);
+        Assert.Equal(0.999, ema.DecayAt(100_000));
+        Assert.Equal(991.0 / 1000, ema.DecayAt(990), 12);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ema.Update(-1));
     }
 }

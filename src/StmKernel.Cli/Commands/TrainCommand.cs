@@ -134,7 +134,7 @@ public sealed class TrainCommand : ICliCommand
         metadata.Training = new JsonObject
         {
             ["method"] = objective.Name, ["preset"] = preset, ["steps"] = trainer.Step, ["target_steps"] = steps, ["batch"] = batch,
-            ["crop"] = crop, ["clean_share"] = cleanShare, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["seed"] = seed,
+            ["crop"] = crop, ["clean_share"] = cleanShare, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["ema_warmup"] = "min(ema, (1+k)/(10+k))", ["seed"] = seed,
             ["data"] = pristine is null ? "procedural Si(001):H" : Path.GetFileName(Path.GetFullPath(pristine)),
             ["wall_clock_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
             ["val_ssim"] = double.IsNaN(ssim) ? null : Math.Round(ssim, 4), ["trainer"] = "stmkernel train",

@@ -98,7 +98,7 @@ public sealed class Trainer
         double lr = Options.LearningRate.At(Step + 1);
         Optimizer.Update(lr, pool);
         Ema.Update(Step - 1, pool); // the optimizer has counted this update
-        _graph.ParametersChanged();
+        _graph.ParametersChanged(pool);
         return new StepResult(Step, loss, norm, lr);
     }
 

@@ -24,6 +24,7 @@ public sealed class ConvPackings
 
     private readonly float[] _weight, _bias;
     private WinogradWeights? _winograd2, _winograd4; // packed on first use by a plan that needs them
+    private bool _directUsed;                          // Refresh re-packs only what some plan runs
 
     /// <summary>Packs <paramref name="weight"/> [Cout, Cin, K, K] and <paramref name="bias"/> [Cout] for the direct kernel (Winograd packings follow on demand).</summary>
     public ConvPackings(float[] weight, float[] bias, int cout, int cin, int k, int stride = 1)
@@ -33,7 +34,8 @@ public sealed class ConvPackings
         Direct = new ConvWeights(weight, bias, cout, cin, k, stride);
     }
 
-    /// <summary>The direct kernel's packing (also the shape: Cin, Cout, K, stride).</summary>
+    /// <summary>The direct kernel's packing (also the shape: Cin, Cout, K, stride). Packed at construction;
+    /// <see cref="Refresh"/> keeps it current only once a plan runs the direct kernel.</summary>
     public ConvWeights Direct { get; }
 
     /// <summary>The Winograd tile size (4 or 2) for an input of <paramref name="h"/>×<paramref name="w"/>, or 0 for the direct kernel.</summary>
@@ -54,6 +56,8 @@ public sealed class ConvPackings
         switch (WinogradTile(x.H, x.W))
         {
             case 0:
+                if (!_directUsed) Direct.Load(_weight, _bias); // Refresh skipped it until now
+                _directUsed = true;
                 var direct = new Conv2d(Direct, x, y, residual, sampleBias);
                 return (direct.Run, direct.Flops);
             case int tile:
@@ -65,10 +69,10 @@ public sealed class ConvPackings
         }
     }
 
-    /// <summary>Re-packs every packing from the (changed) weight and bias arrays.</summary>
+    /// <summary>Re-packs every packing a plan uses from the (changed) weight and bias arrays.</summary>
     public void Refresh()
     {
-        Direct.Load(_weight, _bias);
+        if (_directUsed) Direct.Load(_weight, _bias);
         _winograd2?.Load(_weight, _bias);
         _winograd4?.Load(_weight, _bias);
     }

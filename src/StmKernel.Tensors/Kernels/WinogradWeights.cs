@@ -34,13 +34,13 @@ public sealed class WinogradWeights
     /// <summary>Bias padded to CoutBlocks·16 (pinned).</summary>
     public float[] Bias { get; }
 
-    // G of F(2×2, 3×3) and of F(4×4, 3×3) (Lavin & Gray 2016), applied once, in double.
-    private static readonly double[,] G2 = { { 1, 0, 0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0, 0, 1 } };
-    private static readonly double[,] G4 =
-    {
-        { 1 / 4.0, 0, 0 }, { -1 / 6.0, -1 / 6.0, -1 / 6.0 }, { -1 / 6.0, 1 / 6.0, -1 / 6.0 },
-        { 1 / 24.0, 1 / 12.0, 1 / 6.0 }, { 1 / 24.0, -1 / 12.0, 1 / 6.0 }, { 0, 0, 1 },
-    };
+    // G of F(2×2, 3×3) and of F(4×4, 3×3) (Lavin & Gray 2016), row-major [t, 3].
+    private static readonly float[] G2 = [1, 0, 0, 0.5f, 0.5f, 0.5f, 0.5f, -0.5f, 0.5f, 0, 0, 1];
+    private static readonly float[] G4 =
+    [
+        1 / 4f, 0, 0, -1 / 6f, -1 / 6f, -1 / 6f, -1 / 6f, 1 / 6f, -1 / 6f,
+        1 / 24f, 1 / 12f, 1 / 6f, 1 / 24f, -1 / 12f, 1 / 6f, 0, 0, 1,
+    ];
 
     /// <summary>Transforms PyTorch-layout weights [Cout, Cin, 3, 3] and bias [Cout] for tile size <paramref name="tileSize"/> (2 or 4).</summary>
     public WinogradWeights(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int tileSize = 4)
@@ -55,29 +55,50 @@ public sealed class WinogradWeights
         Load(weight, bias);
     }
 
-    /// <summary>Re-transforms from PyTorch-layout weights and bias of this shape (after they changed, e.g. a training step).</summary>
+    /// <summary>
+    /// Re-transforms from PyTorch-layout weights and bias of this shape (after they changed, e.g. a
+    /// training step, which calls this for every wide layer: keep it cheap). U = G·k·Gᵀ per 3×3 kernel,
+    /// 16 output channels at a time in SIMD lanes.
+    /// </summary>
     public void Load(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias)
     {
         if (weight.Length != Cout * Cin * 9 || bias.Length != Cout)
             throw new ArgumentException($"conv weights have {weight.Length} + {bias.Length} values, expected [{Cout}, {Cin}, 3, 3] + [{Cout}]");
-        int cout = Cout, cin = Cin;
         bias.CopyTo(Bias);
-        var g = TileSize == 2 ? G2 : G4;
-        int t = TileSize + 2;
-        var gg = new double[t, 3];
-        for (int co = 0; co < cout; co++)
-            for (int ci = 0; ci < cin; ci++)
+        if (SimdSupport.UseVector512) Transform<V512>(weight);
+        else Transform<V256x2>(weight);
+    }
+
+    private unsafe void Transform<TV>(ReadOnlySpan<float> weight) where TV : unmanaged, ISimd16<TV>
+    {
+        ReadOnlySpan<float> g = TileSize == 2 ? G2 : G4;
+        int t = TileSize + 2, cin = Cin;
+        float* taps = stackalloc float[9 * 16];   // [tap][16 output channels]
+        TV* gk = stackalloc TV[6 * 3];            // G·k, [t][3]
+        fixed (float* packed = Packed)
+            for (int ob = 0; ob < CoutBlocks; ob++)
             {
-                var k = weight.Slice((co * cin + ci) * 9, 9);
-                for (int i = 0; i < t; i++)
-                    for (int j = 0; j < 3; j++)
-                        gg[i, j] = g[i, 0] * k[j] + g[i, 1] * k[3 + j] + g[i, 2] * k[6 + j];
-                for (int i = 0; i < t; i++)
-                    for (int j = 0; j < t; j++)
+                int lanes = Math.Min(16, Cout - ob * 16);
+                if (lanes < 16) new Span<float>(taps, 9 * 16).Clear(); // lanes past Cout stay zero
+                for (int ci = 0; ci < cin; ci++)
+                {
+                    for (int l = 0; l < lanes; l++)
                     {
-                        double u = gg[i, 0] * g[j, 0] + gg[i, 1] * g[j, 1] + gg[i, 2] * g[j, 2];
-                        Packed[(i * t + j) * PositionStride + (co / 16) * BlockStride + ci * 16 + co % 16] = (float)u;
+                        var k = weight.Slice(((ob * 16 + l) * cin + ci) * 9, 9);
+                        for (int tap = 0; tap < 9; tap++) taps[tap * 16 + l] = k[tap];
                     }
+                    for (int i = 0; i < t; i++)
+                        for (int j = 0; j < 3; j++)
+                            gk[i * 3 + j] = TV.MultiplyAdd(TV.Broadcast(g[i * 3 + 2]), TV.Load(taps + (6 + j) * 16),
+                                TV.MultiplyAdd(TV.Broadcast(g[i * 3 + 1]), TV.Load(taps + (3 + j) * 16),
+                                    TV.Multiply(TV.Broadcast(g[i * 3]), TV.Load(taps + j * 16))));
+                    float* dst = packed + ob * BlockStride + ci * 16;
+                    for (int i = 0; i < t; i++)
+                        for (int j = 0; j < t; j++)
+                            TV.Store(dst + (i * t + j) * PositionStride,
+                                TV.MultiplyAdd(gk[i * 3 + 2], TV.Broadcast(g[j * 3 + 2]),
+                                    TV.MultiplyAdd(gk[i * 3 + 1], TV.Broadcast(g[j * 3 + 1]), TV.Multiply(gk[i * 3], TV.Broadcast(g[j * 3])))));
+                }
             }
     }
 }

@@ -113,10 +113,24 @@ public sealed class UNetTrainingGraph
     public long PlannedBytes => _pass?.Plan.Arena.AllocatedBytes ?? 0;
 
     /// <summary>Refreshes packed weight copies after parameter values changed (an optimizer step, a load).</summary>
-    public void ParametersChanged()
+    public void ParametersChanged(WorkerPool? pool = null)
     {
-        foreach (var conv in AllConvs()) conv.Repack();
-        if (_pass is not null) foreach (var hook in _pass.Plan.WeightHooks) hook();
+        // One task per layer: the Winograd re-transforms of every wide layer are too much work for one thread.
+        if (_refreshPass is null || !ReferenceEquals(_refreshPass, _pass))
+        {
+            _refresh = [.. AllConvs().Select(c => (Action)c.Repack), .. _pass?.Plan.WeightHooks ?? []];
+            _refreshPass = _pass;
+        }
+        (pool ?? WorkerPool.Inline).Run(_refreshJob ??= new RefreshJob(this), _refresh.Length);
+    }
+
+    private Action[] _refresh = [];
+    private Pass? _refreshPass;
+    private RefreshJob? _refreshJob;
+
+    private sealed class RefreshJob(UNetTrainingGraph graph) : ParallelJob
+    {
+        public override void Execute(int task) => graph._refresh[task]();
     }
 
     private IEnumerable<ConvNode> AllConvs()

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace StmKernel.Train.Optim;
 
 /// <summary>Clipping by global norm, as torch.nn.utils.clip_grad_norm_: if ‖g‖₂ over all tensors exceeds
@@ -8,15 +10,14 @@ public static class GradientClipping
     public static double ClipGlobalNorm(ParameterSet parameters, double maxNorm)
     {
         if (!(maxNorm > 0)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "max norm must be > 0");
+        // Per tensor in float (vectorised, as PyTorch's per-tensor norms), summed over tensors in double.
         double sum = 0;
-        foreach (var g in parameters.Gradients)
-            foreach (float v in g) sum += (double)v * v;
+        foreach (var g in parameters.Gradients) sum += TensorPrimitives.SumOfSquares<float>(g);
         double norm = Math.Sqrt(sum);
         if (norm > maxNorm)
         {
             float scale = (float)(maxNorm / (norm + 1e-6));
-            foreach (var g in parameters.Gradients)
-                for (int i = 0; i < g.Length; i++) g[i] *= scale;
+            foreach (var g in parameters.Gradients) TensorPrimitives.Multiply(g, scale, g);
         }
         return norm;
     }

@@ -29,6 +29,8 @@ public sealed class UNetTrainingGraph
     private readonly ResnetNode _mid0, _mid1;
     private readonly AttentionNode? _attention;
     private readonly float[] _lin1W, _lin1B, _lin2W, _lin2B, _gLin1W, _gLin1B, _gLin2W, _gLin2B;
+    private readonly Action[] _convRepacks;           // every conv's forward packing; a pass adds its input-gradient ones
+    private readonly RefreshJob _refresh = new();
     private Pass? _pass;
     private bool _forwardDone;
 
@@ -78,6 +80,7 @@ public sealed class UNetTrainingGraph
         }
         _normOut = new NormNode(p, "conv_norm_out", config, silu: true);
         _convOut = new ConvNode(p, "conv_out", c0, config.OutChannels, 3);
+        _convRepacks = [.. AllConvs().Select(c => (Action)c.Repack)];
     }
 
     /// <summary>The parameters and their gradients.</summary>
@@ -116,21 +119,15 @@ public sealed class UNetTrainingGraph
     public void ParametersChanged(WorkerPool? pool = null)
     {
         // One task per layer: the Winograd re-transforms of every wide layer are too much work for one thread.
-        if (_refreshPass is null || !ReferenceEquals(_refreshPass, _pass))
-        {
-            _refresh = [.. AllConvs().Select(c => (Action)c.Repack), .. _pass?.Plan.WeightHooks ?? []];
-            _refreshPass = _pass;
-        }
-        (pool ?? WorkerPool.Inline).Run(_refreshJob ??= new RefreshJob(this), _refresh.Length);
+        _refresh.Actions = _pass?.Refresh ?? _convRepacks;
+        (pool ?? WorkerPool.Inline).Run(_refresh, _refresh.Actions.Length);
     }
 
-    private Action[] _refresh = [];
-    private Pass? _refreshPass;
-    private RefreshJob? _refreshJob;
-
-    private sealed class RefreshJob(UNetTrainingGraph graph) : ParallelJob
+    private sealed class RefreshJob : ParallelJob
     {
-        public override void Execute(int task) => graph._refresh[task]();
+        public Action[] Actions = [];
+
+        public override void Execute(int task) => Actions[task]();
     }
 
     private IEnumerable<ConvNode> AllConvs()
@@ -205,7 +202,7 @@ public sealed class UNetTrainingGraph
             plan.Grads.Release(output);
         });
         plan.PlanBackward();
-        return new Pass(plan, input, timesteps, output, gradOutput);
+        return new Pass(plan, input, timesteps, output, gradOutput, [.. _convRepacks, .. plan.WeightHooks]);
     }
 
     private static BlockedTensor PlanConcat(TrainPlan plan, BlockedTensor h, BlockedTensor skip)
@@ -253,5 +250,5 @@ public sealed class UNetTrainingGraph
         plan.Backward.Add(_ => Array.Clear(plan.GradSiluTemb));
     }
 
-    private sealed record Pass(TrainPlan Plan, BlockedTensor Input, float[] Timesteps, BlockedTensor Output, BlockedTensor GradOutput);
+    private sealed record Pass(TrainPlan Plan, BlockedTensor Input, float[] Timesteps, BlockedTensor Output, BlockedTensor GradOutput, Action[] Refresh);
 }

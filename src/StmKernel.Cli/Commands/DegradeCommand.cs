@@ -12,14 +12,15 @@ public sealed class DegradeCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel degrade --mode all|multitip|misalign|tipchange|blunt|lines|sr2|sr4|sr2-all|sr4-all|clean --count N [--seed S]
-                                 [--pristine DIR [--split-seed K]] [--split train|validation|test] -o DIR
+                                 [--pristine DIR [--split-seed K]] [--split train|validation|test] [--crop 128] -o DIR
           all: every degradation with the paper's probabilities; multitip … lines: that type only,
           always applied; sr2/sr4: every 2nd/4th scan line only; sr2-all/sr4-all: every degradation plus
           the SR line dropping (what SR models train on); clean: no degradation. Pristine images come from the
           procedural generator, or from DIR/*.npy, assigned to train/validation/test by file with
           a shuffle of seed K (default 0: keep K fixed across runs so the splits stay disjoint
           from what a model was trained on). Writes DIR/clean.npy,
-          DIR/degraded.npy ([N, 1, 128, 128] in [-1, 1]) and DIR/manifest.json (every sampled
+          DIR/degraded.npy ([N, 1, C, C] in [-1, 1], C = --crop, the paper's 128 by default; use a
+          model's training crop to test it on what it saw) and DIR/manifest.json (every sampled
           parameter). Default split: test. Existing files are never overwritten.
         """;
 
@@ -41,13 +42,14 @@ public sealed class DegradeCommand : ICliCommand
             "test" => DataSplit.Test,
             _ => throw new CliException($"unknown --split '{splitName}' (train, validation, test)"),
         };
+        int crop = args.Int("crop", 128, 16, 1024);
         string dir = args.Required("o", "out");
         args.EnsureAllUsed();
 
         IPristineSource source = pristine is null
             ? new ProceduralSource(ProceduralSource.DefaultParameters, seed)
-            : new NpyFolderSource(pristine, splitSeed);
-        var pairs = new PairSource(source, DegradationSettings.ForMode(mode), seed);
+            : new NpyFolderSource(pristine, splitSeed, minimumSize: crop);
+        var pairs = new PairSource(source, DegradationSettings.ForMode(mode) with { CropSize = crop }, seed);
         double seconds;
         using (var bar = new ProgressBar("degrade " + DegradationModeNames.Name(mode), count, "pairs"))
         {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
 using StmKernel.Train.Graph;
@@ -76,6 +77,13 @@ public sealed class Trainer
 
     /// <summary>Updates done.</summary>
     public long Step => Optimizer.Step;
+
+    /// <summary>
+    /// Provenance of the run: one JSON object per training segment (one process from start or resume to its
+    /// last checkpoint), filled by the caller and kept by checkpoints, so a model trained across several
+    /// resumed runs can say how every step was trained.
+    /// </summary>
+    public JsonArray History { get; } = [];
 
     /// <summary>One update on a batch of clean images and their conditions (both [B, 1, H, W]).</summary>
     public StepResult TrainStep(Tensor clean, Tensor condition, WorkerPool pool)

@@ -8,15 +8,17 @@ namespace StmKernel.Train;
 
 /// <summary>
 /// The training checkpoint file (.stmckpt): everything a run needs to continue bit for bit.
-/// Little-endian binary: magic "STMCKPT\0", u32 version 1, u32 length + UTF-8 diffusers config
-/// JSON, u16 length + UTF-8 objective name, i64 step, 4 × u64 generator state, u32 tensor count,
-/// then per tensor in <see cref="ParameterList"/> order: u16 length + UTF-8 key, u32 element count,
-/// float32 values, AdamW m, AdamW v, EMA shadow; finally the CRC-32 of all preceding bytes.
+/// Little-endian binary: magic "STMCKPT\0", u32 version 2, u32 length + UTF-8 diffusers config
+/// JSON, u16 length + UTF-8 objective name, i64 step, 4 × u64 generator state, u32 length + UTF-8
+/// JSON array of the run's segments (<see cref="Trainer.History"/>), u32 tensor count, then per
+/// tensor in <see cref="ParameterList"/> order: u16 length + UTF-8 key, u32 element count, float32
+/// values, AdamW m, AdamW v, EMA shadow; finally the CRC-32 of all preceding bytes.
+/// Version 1 is version 2 without the segment array; it still reads (its history is unknown).
 /// </summary>
 internal sealed class TrainingCheckpoint
 {
     private static readonly byte[] Magic = "STMCKPT\0"u8.ToArray();
-    private const uint Version = 1;
+    private const uint Version = 2;
 
     public required string Objective { get; init; }
 
@@ -32,6 +34,9 @@ internal sealed class TrainingCheckpoint
 
     public required float[][] Shadow { get; init; }
 
+    /// <summary>The run's segments so far; null for a version-1 file, which did not record them.</summary>
+    public JsonArray? History { get; init; }
+
     public static void Write(string path, Trainer t)
     {
         var body = new MemoryStream();
@@ -45,6 +50,9 @@ internal sealed class TrainingCheckpoint
             WriteString(w, t.Objective.Name);
             w.Write(t.Step);
             foreach (ulong s in t.Random.State) w.Write(s);
+            byte[] history = Encoding.UTF8.GetBytes(t.History.ToJsonString());
+            w.Write(history.Length);
+            w.Write(history);
             var p = t.Parameters;
             w.Write(p.Specs.Count);
             for (int i = 0; i < p.Specs.Count; i++)
@@ -73,7 +81,7 @@ internal sealed class TrainingCheckpoint
             using var r = new BinaryReader(new MemoryStream(bytes, 0, bytes.Length - 4), Encoding.UTF8);
             r.ReadBytes(Magic.Length);
             uint version = r.ReadUInt32();
-            if (version != Version) throw new InvalidDataException($"{path}: checkpoint version {version} is not supported (expected {Version})");
+            if (version is not (1 or Version)) throw new InvalidDataException($"{path}: checkpoint version {version} is not supported (expected 1 or {Version})");
             int configLength = r.ReadInt32();
             var json = JsonNode.Parse(r.ReadBytes(configLength)) as JsonObject ?? throw new InvalidDataException($"{path}: checkpoint config is not a JSON object");
             var config = DiffusersConfig.Parse(json, path, "checkpoint config");
@@ -81,6 +89,9 @@ internal sealed class TrainingCheckpoint
             long step = r.ReadInt64();
             var state = new ulong[4];
             for (int i = 0; i < 4; i++) state[i] = r.ReadUInt64();
+            JsonArray? history = null;
+            if (version >= 2)
+                history = JsonNode.Parse(r.ReadBytes(r.ReadInt32())) as JsonArray ?? throw new InvalidDataException($"{path}: checkpoint history is not a JSON array");
             var specs = ParameterList.For(config);
             int count = r.ReadInt32();
             if (count != specs.Count) throw new InvalidDataException($"{path}: checkpoint holds {count} tensors, the architecture has {specs.Count}");
@@ -103,7 +114,7 @@ internal sealed class TrainingCheckpoint
             return new TrainingCheckpoint
             {
                 Objective = objective, Parameters = new ParameterSet(config, values), Step = step, RandomState = state,
-                FirstMoment = m, SecondMoment = v, Shadow = shadow,
+                FirstMoment = m, SecondMoment = v, Shadow = shadow, History = history,
             };
         }
         catch (EndOfStreamException)
@@ -128,6 +139,11 @@ internal sealed class TrainingCheckpoint
         }
         try { trainer.Random.State = RandomState; }
         catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}"); }
+        trainer.History.Clear();
+        if (History is null)
+            trainer.History.Add((JsonNode)new JsonObject { ["steps_to"] = Step, ["note"] = "segments up to here not recorded (version-1 checkpoint)" });
+        else
+            foreach (var segment in History) trainer.History.Add(segment?.DeepClone());
     }
 
     private static void WriteString(BinaryWriter w, string s)

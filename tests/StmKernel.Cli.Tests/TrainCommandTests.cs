@@ -42,5 +42,28 @@ public class TrainCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "a.stmw")));
     }
 
+    [Fact]
+    public void EverySegmentOfAResumedRunIsInTheMetadata()
+    {
+        string dir = TestData.TempDir();
+        string first = Path.Combine(dir, "a.stmw"), second = Path.Combine(dir, "b.stmw");
+        Assert.Equal(0, TestData.Run(Tiny(first, "--steps", "1", "--seed", "2")));
+        string[] resumed = [.. Tiny(second, "--steps", "3", "--resume", Path.ChangeExtension(first, ".stmckpt"), "--seed", "2")];
+        resumed[Array.IndexOf(resumed, "--crop") + 1] = "24";
+        Assert.Equal(0, TestData.Run(resumed));
+
+        var training = WeightSet.Load(second).Metadata.Training!;
+        var segments = training["segments"]!.AsArray();
+        Assert.Equal(2, segments.Count);
+        // The first process ran a 1-step schedule; the resumed one extends it to 3 steps at another crop.
+        Assert.Equal([0L, 1L, 16L], [segments[0]!["steps_from"]!.GetValue<long>(), segments[0]!["steps_to"]!.GetValue<long>(), segments[0]!["crop"]!.GetValue<long>()]);
+        Assert.Equal([1L, 3L, 24L], [segments[1]!["steps_from"]!.GetValue<long>(), segments[1]!["steps_to"]!.GetValue<long>(), segments[1]!["crop"]!.GetValue<long>()]);
+        Assert.Equal("random", segments[0]!["start"]!.GetValue<string>());
+        Assert.Equal("resume a.stmckpt", segments[1]!["start"]!.GetValue<string>());
+        double sum = segments.Sum(x => x!["wall_clock_s"]!.GetValue<double>());
+        Assert.Equal(Math.Round(sum, 1), training["wall_clock_s"]!.GetValue<double>(), 1);
+        Assert.Equal(3, training["steps"]!.GetValue<long>());
+    }
+
     private static double MaxDiff(float[] x, float[] y) => x.Zip(y, (p, q) => Math.Abs(p - q)).Max();
 }

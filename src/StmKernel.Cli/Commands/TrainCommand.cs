@@ -32,7 +32,9 @@ public sealed class TrainCommand : ICliCommand
           schedule (warm-up of at most a tenth of the run, then cosine to 0); --hours stops earlier
           with a checkpoint to --resume from (a resumed run needs a new -o: inputs are never overwritten).
           OUT.stmw gets the EMA weights (F16 unless --f32) with task, sampler, normalisation and training
-          provenance; the checkpoint is written to OUT.stmckpt (weights, optimizer, EMA, step, RNG).
+          provenance (every segment of a resumed run: steps, crop, batch, rate, wall-clock); the checkpoint is
+          written to OUT.stmckpt (weights, optimizer, EMA, step, RNG, segments). A resumed run may change the
+          crop, batch or thread count; the step number still picks the data.
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
         """;
@@ -88,9 +90,10 @@ public sealed class TrainCommand : ICliCommand
             // A warm-up longer than a tenth of the run would leave a short run at a tiny learning rate.
             Seed = (ulong)seed, LearningRate = new LearningRateSchedule(lr, Math.Min(warmup, steps / 10), steps), EmaDecay = emaDecay,
         };
+        var initWeights = init is null ? null : WeightSet.Load(init);
         var trainer = resume is not null
             ? Trainer.Resume(resume, objective, options)
-            : new Trainer(new ParameterSet(config, InitialValues(init, config, seed)), objective, options);
+            : new Trainer(new ParameterSet(config, InitialValues(initWeights, init, config, seed)), objective, options);
         if (!DiffusersConfig.SameArchitecture(trainer.Parameters.Config, config))
             throw new CliException($"{resume}: checkpoint holds ({DiffusersConfig.Describe(trainer.Parameters.Config)}), not the {preset} preset");
 
@@ -109,8 +112,24 @@ public sealed class TrainCommand : ICliCommand
         };
         var validator = new Validator(valClean, valDegraded, metadata.Sampler, valSteps);
 
+        // This process's segment of the run; earlier segments come with the checkpoint.
+        var segment = new JsonObject
+        {
+            ["steps_from"] = trainer.Step, ["crop"] = crop, ["batch"] = batch, ["lr"] = lr, ["clean_share"] = cleanShare,
+            ["threads"] = threads, ["seed"] = seed, ["data"] = DataName(pristine),
+            ["start"] = resume is not null ? "resume " + Path.GetFileName(resume) : init is not null ? "init " + Path.GetFileName(init) : "random",
+        };
+        if (initWeights?.Metadata.Training is { } initTraining) segment["init_training"] = initTraining.DeepClone();
+        trainer.History.Add((JsonNode)segment);
+
         using var pool = new WorkerPool(threads);
         var clock = Stopwatch.StartNew();
+        void SaveCheckpoint()
+        {
+            segment["steps_to"] = trainer.Step;
+            segment["wall_clock_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1);
+            trainer.SaveCheckpoint(checkpoint);
+        }
         long first = trainer.Step;
         double lossSum = 0, psnr = double.NaN, ssim = double.NaN;
         int lossCount = 0;
@@ -123,22 +142,23 @@ public sealed class TrainCommand : ICliCommand
                 lossSum += r.Loss; lossCount++;
                 if (validateEvery > 0 && (r.Step % validateEvery == 0 || r.Step == steps))
                     (psnr, ssim) = validator.Evaluate(UNet2DModel.FromWeights(trainer.ExportWeights()), pool);
-                if (checkpointEvery > 0 && r.Step % checkpointEvery == 0) trainer.SaveCheckpoint(checkpoint);
+                if (checkpointEvery > 0 && r.Step % checkpointEvery == 0) SaveCheckpoint();
                 double rate = (trainer.Step - first) * batch / clock.Elapsed.TotalSeconds;
                 string val = double.IsNaN(psnr) ? "" : FormattableString.Invariant($" val {psnr:F1} dB / {ssim:F3}");
                 bar.Advance(1, FormattableString.Invariant($"loss {lossSum / lossCount:F4} lr {r.LearningRate:E1} {rate:F1} samples/s") + val);
                 if (lossCount == 50) { lossSum = 0; lossCount = 0; }
             }
         }
-        trainer.SaveCheckpoint(checkpoint);
+        SaveCheckpoint();
+        // Top-level settings are this segment's; "segments" holds every segment, "wall_clock_s" their recorded sum.
+        double wallClock = trainer.History.Sum(h => h?["wall_clock_s"]?.GetValue<double>() ?? 0);
         metadata.Training = new JsonObject
         {
             ["method"] = objective.Name, ["preset"] = preset, ["steps"] = trainer.Step, ["target_steps"] = steps, ["batch"] = batch,
             ["crop"] = crop, ["clean_share"] = cleanShare, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["ema_warmup"] = "min(ema, (1+k)/(10+k))", ["seed"] = seed,
-            ["data"] = pristine is null ? "procedural Si(001):H" : Path.GetFileName(Path.GetFullPath(pristine)),
-            ["wall_clock_s"] = Math.Round(clock.Elapsed.TotalSeconds, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
+            ["data"] = DataName(pristine), ["wall_clock_s"] = Math.Round(wallClock, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
             ["val_ssim"] = double.IsNaN(ssim) ? null : Math.Round(ssim, 4), ["trainer"] = "stmkernel train",
-            ["init"] = init is null ? null : Path.GetFileName(init),
+            ["init"] = init is null ? null : Path.GetFileName(init), ["segments"] = trainer.History.DeepClone(),
         };
         trainer.ExportWeights(ema: true, metadata).SaveStmw(output, f32 ? DType.F32 : DType.F16);
         string more = trainer.Step < steps ? $"; continue with --resume {checkpoint}" : "";
@@ -146,11 +166,13 @@ public sealed class TrainCommand : ICliCommand
         return 0;
     }
 
+    private static string DataName(string? pristine) =>
+        pristine is null ? "procedural Si(001):H" : Path.GetFileName(Path.GetFullPath(pristine));
+
     /// <summary>Seeded random weights, or a trained model's weights for fine-tuning (same architecture required).</summary>
-    private static Dictionary<string, float[]> InitialValues(string? init, UNetConfig config, int seed)
+    private static Dictionary<string, float[]> InitialValues(WeightSet? weights, string? init, UNetConfig config, int seed)
     {
-        if (init is null) return RandomParameters.For(config, seed);
-        var weights = WeightSet.Load(init);
+        if (weights is null) return RandomParameters.For(config, seed);
         if (!DiffusersConfig.SameArchitecture(weights.Config, config))
             throw new CliException($"{init} holds ({DiffusersConfig.Describe(weights.Config)}), not ({DiffusersConfig.Describe(config)})");
         return weights.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Data);

@@ -41,9 +41,10 @@ internal sealed class ConvNode
     /// </summary>
     public ChannelSums Backward(TrainPlan plan, BlockedTensor x, BlockedTensor dy, bool inputGradient)
     {
-        var dw = new ConvGradWeights(x, dy, _k, _stride, _gw);
+        plan.Backward.Add(WinogradGradWeights.Suits(_cin, _k, _stride, x.H, x.W)
+            ? new WinogradGradWeights(x, dy, _gw).Run
+            : new ConvGradWeights(x, dy, _k, _stride, _gw).Run);
         var sums = new ChannelSums(dy);
-        plan.Backward.Add(dw.Run);
         plan.Backward.Add(pool => { sums.Run(pool); sums.SumOverBatch(_gb); });
         if (inputGradient)
         {

@@ -24,7 +24,8 @@ public sealed class ConvPackings
 
     private readonly float[] _weight, _bias;
     private WinogradWeights? _winograd2, _winograd4; // packed on first use by a plan that needs them
-    private bool _directUsed;                          // Refresh re-packs only what some plan runs
+    private bool _directUsed;                          // Refresh re-packs only what some plan runs …
+    private bool _directStale;                         // … and marks the unused direct packing out of date
 
     /// <summary>Packs <paramref name="weight"/> [Cout, Cin, K, K] and <paramref name="bias"/> [Cout] for the direct kernel (Winograd packings follow on demand).</summary>
     public ConvPackings(float[] weight, float[] bias, int cout, int cin, int k, int stride = 1)
@@ -56,8 +57,9 @@ public sealed class ConvPackings
         switch (WinogradTile(x.H, x.W))
         {
             case 0:
-                if (!_directUsed) Direct.Load(_weight, _bias); // Refresh skipped it until now
+                if (_directStale) Direct.Load(_weight, _bias); // a Refresh skipped it
                 _directUsed = true;
+                _directStale = false;
                 var direct = new Conv2d(Direct, x, y, residual, sampleBias);
                 return (direct.Run, direct.Flops);
             case int tile:
@@ -73,6 +75,7 @@ public sealed class ConvPackings
     public void Refresh()
     {
         if (_directUsed) Direct.Load(_weight, _bias);
+        else _directStale = true;
         _winograd2?.Load(_weight, _bias);
         _winograd4?.Load(_weight, _bias);
     }

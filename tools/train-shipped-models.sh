@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Starts or continues the training runs of the four shipped models (docs/models.md), one
-# single-threaded `stmkernel train` process each, in the background, for at most HOURS hours.
+# `stmkernel train` process each (THREADS threads), in the background, for at most HOURS hours.
 #
-#   [CROP=128] tools/train-shipped-models.sh RUNDIR HOURS [MODEL ...]
+#   [CROP=128] [THREADS=1] tools/train-shipped-models.sh RUNDIR HOURS [MODEL ...]
 #
 # CROP is the training crop of the new segment (default 128, the paper's and the test sets'). The shipped
 # runs' first segments used 64² crops (4× cheaper per step); a model trained only on 64² crops
 # mis-scales 128² images (each image is min/max-normalised over its own crop), so later segments train
 # at 128². A checkpoint's data stream is the step number, so a segment may change the crop.
+# THREADS is each run's thread count: one per run when several share the cores, all cores for one run.
 #
 # Each model trains in segments RUNDIR/MODEL/NN.stmw (+ NN.stmckpt, NN.log). A segment resumes from
 # the newest checkpoint of that folder (same schedule: --steps is fixed per model below); the first
@@ -19,7 +20,7 @@
 # and re-run the evaluation of docs/models.md.
 set -euo pipefail
 [ $# -ge 2 ] || { echo "usage: $0 RUNDIR HOURS [MODEL ...]" >&2; exit 2; }
-rundir=$1 hours=$2 crop=${CROP:-128}; shift 2
+rundir=$1 hours=$2 crop=${CROP:-128} threads=${THREADS:-1}; shift 2
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
 # name: task, method, seed, validation sampler steps (the shipped runs' values; every run uses batch 8
@@ -51,7 +52,7 @@ for m in "${models[@]}"; do
   echo "$m: segment $next ($crop² crops) from ${from[*]:-random weights}"
   # shellcheck disable=SC2086 # the argument strings above are word lists on purpose
   setsid nice -n 5 dotnet "$rundir/bin/stmkernel.dll" train ${args[$m]} --preset small --crop "$crop" --batch 8 \
-    --threads 1 --steps 30000 --hours "$hours" --clean-p 0.1 --validate-every 250 \
+    --threads "$threads" --steps 30000 --hours "$hours" --clean-p 0.1 --validate-every 250 \
     --checkpoint-every 250 "${from[@]}" -o "$dir/$next.stmw" >"$dir/$next.log" 2>&1 < /dev/null &
 done
 echo "running in the background; follow with: tail -c 300 $rundir/*/*.log"

@@ -65,5 +65,23 @@ public class TrainCommandTests
         Assert.Equal(3, training["steps"]!.GetValue<long>());
     }
 
+    [Fact]
+    public void ExportWritesTheCheckpointsWeightsWithoutTraining()
+    {
+        string dir = TestData.TempDir();
+        string run = Path.Combine(dir, "run.stmw"), exported = Path.Combine(dir, "exported.stmw");
+        Assert.Equal(0, TestData.Run(Tiny(run, "--steps", "2", "--seed", "5")));
+        // A schedule far longer than the checkpoint's 2 steps: without --export this would train on.
+        Assert.Equal(0, TestData.Run(Tiny(exported, "--steps", "50", "--seed", "5", "--export", "--resume", Path.ChangeExtension(run, ".stmckpt"))));
+
+        var a = WeightSet.Load(run);
+        var b = WeightSet.Load(exported);
+        foreach (var (key, tensor) in a.Tensors) Assert.Equal(tensor.Data, b.Tensors[key].Data);
+        Assert.Equal(2, b.Metadata.Training!["steps"]!.GetValue<long>());
+        Assert.Single(b.Metadata.Training!["segments"]!.AsArray());
+
+        Assert.Equal(2, TestData.Run(Tiny(Path.Combine(dir, "x.stmw"), "--steps", "2", "--export")));
+    }
+
     private static double MaxDiff(float[] x, float[] y) => x.Zip(y, (p, q) => Math.Abs(p - q)).Max();
 }

@@ -25,7 +25,7 @@ public sealed class TrainCommand : ICliCommand
                                --steps N [--hours H] [--pristine DIR] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
-                               [--f32] [--force] -o OUT.stmw
+                               [--f32] [--force] [--export] -o OUT.stmw
           Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in
           --pristine DIR (split train/validation/test by a fixed seed); --clean-p is the share of pairs left
           undegraded (the paper's pipeline is --clean-p 0; a share teaches the model to leave clean scans alone). --steps sets the learning-rate
@@ -35,6 +35,7 @@ public sealed class TrainCommand : ICliCommand
           provenance (every segment of a resumed run: steps, crop, batch, rate, wall-clock); the checkpoint is
           written to OUT.stmckpt (weights, optimizer, EMA, step, RNG, segments). A resumed run may change the
           crop, batch or thread count; the step number still picks the data.
+          --export writes OUT.stmw from the --resume checkpoint without training (weights of a stopped run).
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
         """;
@@ -64,6 +65,7 @@ public sealed class TrainCommand : ICliCommand
         string? resume = args.Option("resume");
         string? init = args.Option("init");
         bool f32 = args.Flag("f32");
+        bool export = args.Flag("export");
         bool force = args.Flag("force");
         string output = args.Required("o", "out");
         args.EnsureAllUsed();
@@ -74,6 +76,7 @@ public sealed class TrainCommand : ICliCommand
         OutputPaths.EnsureWritable(checkpoint, force, pristine, resume); // a resumed run writes a new checkpoint: inputs are never overwritten
         if (resume is not null && !File.Exists(resume)) throw new CliException($"{resume}: checkpoint not found");
         if (resume is not null && init is not null) throw new CliException("give --resume or --init, not both");
+        if (export && resume is null) throw new CliException("--export writes the weights of a --resume checkpoint: give one");
         if (init is not null && !File.Exists(init)) throw new CliException($"{init}: model file not found");
 
         ITrainingObjective objective = method switch
@@ -120,7 +123,7 @@ public sealed class TrainCommand : ICliCommand
             ["start"] = resume is not null ? "resume " + Path.GetFileName(resume) : init is not null ? "init " + Path.GetFileName(init) : "random",
         };
         if (initWeights?.Metadata.Training is { } initTraining) segment["init_training"] = initTraining.DeepClone();
-        trainer.History.Add((JsonNode)segment);
+        if (!export) trainer.History.Add((JsonNode)segment); // an export trains nothing: no segment
 
         using var pool = new WorkerPool(threads);
         var clock = Stopwatch.StartNew();
@@ -135,7 +138,7 @@ public sealed class TrainCommand : ICliCommand
         int lossCount = 0;
         using (var bar = new ProgressBar("train", steps - first, "steps"))
         {
-            while (trainer.Step < steps && clock.Elapsed.TotalHours < hours)
+            while (!export && trainer.Step < steps && clock.Elapsed.TotalHours < hours)
             {
                 var (clean, degraded) = batches.Get(trainer.Step);
                 var r = trainer.TrainStep(clean, degraded, pool);

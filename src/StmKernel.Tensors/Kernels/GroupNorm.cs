@@ -40,7 +40,7 @@ public sealed unsafe class GroupNorm : ParallelJob
         _in = input; _out = output; _groups = groups; _eps = eps; _silu = fuseSilu;
         int cp = input.Cb * 16;
         _gamma = new float[cp]; _beta = GC.AllocateArray<float>(cp, pinned: true);
-        gamma.CopyTo(_gamma); beta.CopyTo(_beta);
+        LoadAffine(gamma, beta);
         _chanMean = new double[input.N * cp];
         _chanM2 = new double[input.N * cp];
         _groupMean = new double[input.N * groups];
@@ -48,6 +48,28 @@ public sealed unsafe class GroupNorm : ParallelJob
         _scale = GC.AllocateArray<float>(input.N * cp, pinned: true);
         _k = GC.AllocateArray<float>(input.N * cp, pinned: true);
         _offset = GC.AllocateArray<float>(input.N * cp, pinned: true);
+    }
+
+    /// <summary>The planned input x (whose statistics the last <see cref="Run"/> gathered).</summary>
+    public BlockedTensor Input => _in;
+
+    /// <summary>Group count.</summary>
+    public int Groups => _groups;
+
+    /// <summary>Variance epsilon.</summary>
+    public float Epsilon => _eps;
+
+    /// <summary>μ_g of the last run, [N, groups] (double).</summary>
+    internal ReadOnlySpan<double> GroupMean => _groupMean;
+
+    /// <summary>1/√(σ²_g + ε) of the last run, [N, groups] (double).</summary>
+    internal ReadOnlySpan<double> GroupRstd => _groupRstd;
+
+    /// <summary>Copies new affine weights γ, β [C] (after an optimizer step) into the planned kernel.</summary>
+    public void LoadAffine(ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta)
+    {
+        if (gamma.Length != _in.C || beta.Length != _in.C) throw new ArgumentException($"group-norm affine parameters need {_in.C} values");
+        gamma.CopyTo(_gamma); beta.CopyTo(_beta);
     }
 
     /// <summary>Runs the normalisation on <paramref name="pool"/>.</summary>

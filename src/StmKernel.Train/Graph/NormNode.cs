@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StmKernel.Tensors;
 using StmKernel.Tensors.Kernels;
 using StmKernel.Tensors.Kernels.Backward;
@@ -13,6 +14,7 @@ internal sealed class NormNode(ParameterSet p, string key, UNetConfig config, bo
     private readonly float[] _gGamma = p.Gradient(key + ".weight"), _gBeta = p.Gradient(key + ".bias");
     private readonly int _groups = config.NormNumGroups;
     private readonly float _eps = config.NormEps;
+    private readonly ConditionalWeakTable<BlockedTensor, GroupNorm> _lastOn = new();
 
     /// <summary>Plans y = norm(x) into a new buffer as a forward step.</summary>
     public BlockedTensor Forward(TrainPlan plan, BlockedTensor x) => Plan(plan, x, plan.Forward);
@@ -27,10 +29,13 @@ internal sealed class NormNode(ParameterSet p, string key, UNetConfig config, bo
     private BlockedTensor Plan(TrainPlan plan, BlockedTensor x, List<Action<WorkerPool>> steps)
     {
         var y = plan.Acquire(x.C, x.H, x.W);
-        // The forward kernel copies γ and β when built, so it is rebuilt when they change.
+        // The forward kernel copies γ and β when built: reload them after each optimizer step.
         var op = new GroupNorm(x, y, _groups, _gamma, _beta, _eps, silu);
-        steps.Add(pool => op.Run(pool));
-        plan.WeightHooks.Add(() => op = new GroupNorm(x, y, _groups, _gamma, _beta, _eps, silu));
+        steps.Add(op.Run);
+        plan.WeightHooks.Add(() => op.LoadAffine(_gamma, _beta));
+        // The latest op planned on x (the backward recompute when there is one) ran on x just before
+        // this node's backward: the backward takes its statistics.
+        _lastOn.AddOrUpdate(x, op);
         return y;
     }
 
@@ -38,7 +43,8 @@ internal sealed class NormNode(ParameterSet p, string key, UNetConfig config, bo
     public void Backward(TrainPlan plan, BlockedTensor x, BlockedTensor dy)
     {
         var (dx, accumulate) = plan.Grads.Contribute(x);
-        var op = new GroupNormBackward(x, dy, dx, _groups, _gamma, _beta, _eps, silu, _gGamma, _gBeta, accumulate);
+        _lastOn.TryGetValue(x, out var forward);
+        var op = new GroupNormBackward(x, dy, dx, _groups, _gamma, _beta, _eps, silu, _gGamma, _gBeta, accumulate, forward);
         plan.Backward.Add(op.Run);
     }
 }

@@ -1,3 +1,4 @@
+using StmKernel.Tensors.Kernels;
 using StmKernel.Tensors.Kernels.Backward;
 using StmKernel.Tensors.Threading;
 using static StmKernel.Tensors.Tests.Backward.FiniteDifference;
@@ -36,11 +37,30 @@ public class GroupNormBackwardTests(Xunit.Abstractions.ITestOutputHelper output)
         var accumulated = Plain(dxAcc);
         for (int i = 0; i < accumulated.Length; i++) accumulated[i] -= (float)prior[i];
 
+        // With the statistics of the forward that ran on x instead of recomputed ones.
+        var forward = new GroupNorm(xb, new BlockedTensor(n, c, h, w), groups, ToFloat(gamma), ToFloat(beta), eps, silu);
+        forward.Run(pool);
+        var dxForward = new BlockedTensor(n, c, h, w);
+        var dGammaForward = new float[c];
+        new GroupNormBackward(xb, dy, dxForward, groups, ToFloat(gamma), ToFloat(beta), eps, silu, dGammaForward, new float[c], accumulate: false, forward).Run(pool);
+
         var fdX = Gradient(x, Loss);
         Check(WorstRelative(Plain(dx), fdX), 1e-4, "Plain(dx)");
+        Check(WorstRelative(Plain(dxForward), fdX), 1e-4, "dx from forward statistics");
+        Check(WorstRelative(dGammaForward, Gradient(gamma, Loss)), 1e-4, "dGamma from forward statistics");
         Check(WorstRelative(accumulated, fdX), 1e-3, "accumulated");
         Check(WorstRelative(dGamma, Gradient(gamma, Loss)), 1e-4, "dGamma");
         Check(WorstRelative(dBeta, Gradient(beta, Loss)), 1e-4, "dBeta");
+    }
+
+    [Fact]
+    public void ForwardStatisticsMustBeOfTheSameInput()
+    {
+        var x = new BlockedTensor(1, 16, 4, 4);
+        var other = new BlockedTensor(1, 16, 4, 4);
+        var forward = new GroupNorm(other, new BlockedTensor(1, 16, 4, 4), 4, new float[16], new float[16], 1e-5f, fuseSilu: false);
+        Assert.Throws<ArgumentException>(() => new GroupNormBackward(x, new BlockedTensor(1, 16, 4, 4), new BlockedTensor(1, 16, 4, 4), 4,
+            new float[16], new float[16], 1e-5f, false, new float[16], new float[16], accumulate: false, forward));
     }
 
     private void Check(double error, double tolerance, string what)

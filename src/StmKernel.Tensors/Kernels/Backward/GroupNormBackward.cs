@@ -10,11 +10,12 @@ namespace StmKernel.Tensors.Kernels.Backward;
 /// <c>dβ_c = Σ g</c>, <c>dγ_c = Σ g·x̂</c>, <c>dx = r_g (γ_c g − mean_g(γ g) − x̂ · mean_g(γ g x̂))</c>.
 /// </summary>
 /// <remarks>
-/// The forward statistics are recomputed from x (two passes, as the forward) instead of being kept,
-/// so the training graph stores nothing but x. Then one pass gathers the per-channel sums of g and
-/// g·x̂ and a last pass writes dx = A_c g + B x + C per channel. g is recomputed in both passes
-/// (one exp per element) rather than stored. γ and β are read at run time, so optimizer updates
-/// need no re-planning. Four pool runs; every task owns one (sample, channel block) plane or row.
+/// The group statistics come from the forward <see cref="GroupNorm"/> that last ran on x when the caller
+/// passes it (a few doubles per sample: no pass over x), else they are recomputed from x (two passes).
+/// Then one pass gathers the per-channel sums of g and g·x̂ and a last pass writes dx = A_c g + B x + C
+/// per channel. g is recomputed in both passes (one exp per element) rather than stored. γ and β are
+/// read at run time, so optimizer updates need no re-planning. Two or four pool runs; every task owns
+/// one (sample, channel block) plane or row.
 /// </remarks>
 public sealed unsafe class GroupNormBackward : ParallelJob
 {
@@ -27,6 +28,7 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     private readonly double[] _mean, _rstd;            // [N, groups]
     private readonly float[] _scale, _shift, _mu, _r;  // [N, cp] forward affine + per-channel μ, r
     private readonly float[] _coefA, _coefB, _coefC;   // [N, cp] dx = A g + B x + C
+    private readonly GroupNorm? _forward;
     private int _phase;
 
     /// <summary>Plans the backward of a group norm with input <paramref name="input"/>.</summary>
@@ -41,9 +43,14 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     /// <param name="gradGamma">dγ [C] (overwritten).</param>
     /// <param name="gradBeta">dβ [C] (overwritten).</param>
     /// <param name="accumulate">Add to dx instead of overwriting it.</param>
+    /// <param name="forward">The forward norm of <paramref name="input"/> (same groups and ε), run on x's current values before
+    /// every run of this backward: its statistics are used instead of recomputed. Null: recompute them.</param>
     public GroupNormBackward(BlockedTensor input, BlockedTensor gradOutput, BlockedTensor gradInput, int groups, float[] gamma, float[] beta,
-        float eps, bool fusedSilu, float[] gradGamma, float[] gradBeta, bool accumulate)
+        float eps, bool fusedSilu, float[] gradGamma, float[] gradBeta, bool accumulate, GroupNorm? forward = null)
     {
+        if (forward is not null && (!ReferenceEquals(forward.Input, input) || forward.Groups != groups || forward.Epsilon != eps))
+            throw new ArgumentException("the forward group norm was planned for another input, group count or epsilon");
+        _forward = forward;
         if (groups <= 0 || input.C % groups != 0) throw new ArgumentException($"{input.C} channels cannot form {groups} groups");
         foreach (var t in new[] { gradOutput, gradInput })
             if (!t.HasShape(input.N, input.C, input.H, input.W)) throw new ArgumentException("group-norm gradient shape differs from the input");
@@ -66,10 +73,19 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     public void Run(WorkerPool pool)
     {
         int planes = _x.N * _x.Cb;
-        _phase = 0; pool.Run(this, planes);
-        GroupStatistics(squared: false);
-        _phase = 1; pool.Run(this, planes);
-        GroupStatistics(squared: true);
+        if (_forward is not null)
+        {
+            _forward.GroupMean.CopyTo(_mean);
+            _forward.GroupRstd.CopyTo(_rstd);
+        }
+        else
+        {
+            _phase = 0; pool.Run(this, planes);
+            GroupStatistics(squared: false);
+            _phase = 1; pool.Run(this, planes);
+            GroupStatistics(squared: true);
+        }
+        BuildAffine();
         _phase = 2; pool.Run(this, planes);
         BuildCoefficients();
         _phase = 3; pool.Run(this, planes * _x.H);
@@ -133,7 +149,12 @@ public sealed unsafe class GroupNormBackward : ParallelJob
                 if (squared) _rstd[n * _groups + g] = 1.0 / Math.Sqrt(s / count + _eps);
                 else _mean[n * _groups + g] = s / count;
             }
-        if (!squared) return;
+    }
+
+    /// <summary>The forward's per-channel affine (scale, shift) and per-channel μ, r from the group statistics.</summary>
+    private void BuildAffine()
+    {
+        int cpg = _x.C / _groups;
         Array.Clear(_scale); Array.Clear(_shift); Array.Clear(_mu); Array.Clear(_r);
         for (int n = 0; n < _x.N; n++)
             for (int c = 0; c < _x.C; c++)

@@ -79,6 +79,7 @@ public class TrainCommandTests
         foreach (var (key, tensor) in a.Tensors) Assert.Equal(tensor.Data, b.Tensors[key].Data);
         Assert.Equal(2, b.Metadata.Training!["steps"]!.GetValue<long>());
         Assert.Single(b.Metadata.Training!["segments"]!.AsArray());
+        Assert.False(File.Exists(Path.ChangeExtension(exported, ".stmckpt")), "an export writes no checkpoint of its own");
 
         Assert.Equal(2, TestData.Run(Tiny(Path.Combine(dir, "x.stmw"), "--steps", "2", "--export")));
     }

@@ -35,7 +35,7 @@ public sealed class TrainCommand : ICliCommand
           provenance (every segment of a resumed run: steps, crop, batch, rate, wall-clock); the checkpoint is
           written to OUT.stmckpt (weights, optimizer, EMA, step, RNG, segments). A resumed run may change the
           crop, batch or thread count; the step number still picks the data.
-          --export writes OUT.stmw from the --resume checkpoint without training (weights of a stopped run).
+          --export writes only OUT.stmw, from the --resume checkpoint, without training (a stopped run's weights).
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
         """;
@@ -73,7 +73,7 @@ public sealed class TrainCommand : ICliCommand
         if (!(lr > 0) || !(emaDecay >= 0 && emaDecay < 1) || !(hours > 0)) throw new CliException("--lr and --hours must be > 0 and --ema in [0, 1)");
         string checkpoint = Path.ChangeExtension(output, ".stmckpt");
         OutputPaths.EnsureWritable(output, force, pristine, resume);
-        OutputPaths.EnsureWritable(checkpoint, force, pristine, resume); // a resumed run writes a new checkpoint: inputs are never overwritten
+        if (!export) OutputPaths.EnsureWritable(checkpoint, force, pristine, resume); // a resumed run writes a new checkpoint: inputs are never overwritten
         if (resume is not null && !File.Exists(resume)) throw new CliException($"{resume}: checkpoint not found");
         if (resume is not null && init is not null) throw new CliException("give --resume or --init, not both");
         if (export && resume is null) throw new CliException("--export writes the weights of a --resume checkpoint: give one");
@@ -152,7 +152,7 @@ public sealed class TrainCommand : ICliCommand
                 if (lossCount == 50) { lossSum = 0; lossCount = 0; }
             }
         }
-        SaveCheckpoint();
+        if (!export) SaveCheckpoint(); // an export's state is its --resume checkpoint already
         // Top-level settings are this segment's; "segments" holds every segment, "wall_clock_s" their recorded sum.
         double wallClock = trainer.History.Sum(h => h?["wall_clock_s"]?.GetValue<double>() ?? 0);
         metadata.Training = new JsonObject
@@ -164,8 +164,10 @@ public sealed class TrainCommand : ICliCommand
             ["init"] = init is null ? null : Path.GetFileName(init), ["segments"] = trainer.History.DeepClone(),
         };
         trainer.ExportWeights(ema: true, metadata).SaveStmw(output, f32 ? DType.F32 : DType.F16);
-        string more = trainer.Step < steps ? $"; continue with --resume {checkpoint}" : "";
-        Console.WriteLine(FormattableString.Invariant($"step {trainer.Step}/{steps}: wrote {output} (EMA weights) and {checkpoint}") + more);
+        string ckpt = export ? resume! : checkpoint;
+        string more = trainer.Step < steps ? $"; continue with --resume {ckpt}" : "";
+        string wrote = export ? "" : $" and {checkpoint}";
+        Console.WriteLine(FormattableString.Invariant($"step {trainer.Step}/{steps}: wrote {output} (EMA weights){wrote}") + more);
         return 0;
     }
 

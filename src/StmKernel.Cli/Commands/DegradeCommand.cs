@@ -12,7 +12,7 @@ public sealed class DegradeCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel degrade --mode all|multitip|misalign|tipchange|blunt|lines|sr2|sr4|sr2-all|sr4-all|clean --count N [--seed S]
-                                 [--pristine DIR [--split-seed K]] [--split train|validation|test] [--crop 128] -o DIR
+                                 [pristine options] [--split train|validation|test] [--crop 128] -o DIR
           all: every degradation with the paper's probabilities; multitip … lines: that type only,
           always applied; sr2/sr4: every 2nd/4th scan line only; sr2-all/sr4-all: every degradation plus
           the SR line dropping (what SR models train on); clean: no degradation. Pristine images come from the
@@ -22,7 +22,8 @@ public sealed class DegradeCommand : ICliCommand
           DIR/degraded.npy ([N, 1, C, C] in [-1, 1], C = --crop, the paper's 128 by default; use a
           model's training crop to test it on what it saw) and DIR/manifest.json (every sampled
           parameter). Default split: test. Existing files are never overwritten.
-        """;
+        pristine options:
+        """ + PristineOptions.Usage;
 
     public int Run(ArgReader args)
     {
@@ -32,8 +33,7 @@ public sealed class DegradeCommand : ICliCommand
         int count = args.Int("count", -1, 1, 1_000_000);
         if (count < 0) throw new CliException("missing required option --count");
         long seed = args.Int("seed", 0);
-        string? pristine = args.Option("pristine");
-        long splitSeed = args.Int("split-seed", 0);
+        var data = PristineOptions.Read(args, defaultSplitSeed: 0);
         string splitName = args.Option("split") ?? "test";
         var split = splitName switch
         {
@@ -46,10 +46,7 @@ public sealed class DegradeCommand : ICliCommand
         string dir = args.Required("o", "out");
         args.EnsureAllUsed();
 
-        IPristineSource source = pristine is null
-            ? new ProceduralSource(ProceduralSource.DefaultParameters, seed)
-            : new NpyFolderSource(pristine, splitSeed, minimumSize: crop);
-        var pairs = new PairSource(source, DegradationSettings.ForMode(mode) with { CropSize = crop }, seed);
+        var pairs = new PairSource(data.Build(seed, crop), DegradationSettings.ForMode(mode) with { CropSize = crop, LineFlatten = data.LineFlatten }, seed);
         double seconds;
         using (var bar = new ProgressBar("degrade " + DegradationModeNames.Name(mode), count, "pairs"))
         {

@@ -22,7 +22,7 @@ public sealed class TrainCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel train --task restore|sr2|sr4 --method fm|ddim|ddim-fft|ae --preset small|large
-                               --steps N [--hours H] [--pristine DIR] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
+                               --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
                                [--f32] [--force] [--export] -o OUT.stmw
@@ -38,7 +38,8 @@ public sealed class TrainCommand : ICliCommand
           --export writes only OUT.stmw, from the --resume checkpoint, without training (a stopped run's weights).
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
-        """;
+        pristine options:
+        """ + PristineOptions.Usage;
 
     public int Run(ArgReader args)
     {
@@ -49,7 +50,6 @@ public sealed class TrainCommand : ICliCommand
         int steps = args.Int("steps", -1, 1, int.MaxValue);
         if (steps < 0) throw new CliException("missing required option --steps");
         double hours = args.Double("hours", double.PositiveInfinity);
-        string? pristine = args.Option("pristine");
         int crop = args.Int("crop", 128, 16, 1024);
         int batch = args.Int("batch", 8, 1, 1024);
         double lr = args.Double("lr", 2e-4);
@@ -57,6 +57,8 @@ public sealed class TrainCommand : ICliCommand
         int warmup = args.Int("warmup", 500, 0, int.MaxValue);
         double emaDecay = args.Double("ema", 0.999);
         int seed = args.Int("seed", 0);
+        var data = PristineOptions.Read(args, defaultSplitSeed: seed); // a folder without --splits is shuffled by the run's seed
+        string? pristine = data.Folder;
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         int validateEvery = args.Int("validate-every", 500, 0, int.MaxValue);
         int valCount = args.Int("val-count", 8, 1, 256);
@@ -101,10 +103,8 @@ public sealed class TrainCommand : ICliCommand
             throw new CliException($"{resume}: checkpoint holds ({DiffusersConfig.Describe(trainer.Parameters.Config)}), not the {preset} preset");
 
         int sr = task switch { "sr2" => 2, "sr4" => 4, _ => 1 };
-        IPristineSource source = pristine is null
-            ? new ProceduralSource(ProceduralSource.DefaultParameters, seed)
-            : new NpyFolderSource(pristine, seed, minimumSize: crop);
-        var pairs = new PairSource(source, DegradationSettings.Paper(sr) with { CropSize = crop, CleanProbability = cleanShare }, seed);
+        IPristineSource source = data.Build(seed, crop);
+        var pairs = new PairSource(source, DegradationSettings.Paper(sr) with { CropSize = crop, CleanProbability = cleanShare, LineFlatten = data.LineFlatten }, seed);
         var batches = new PairBatches(pairs, batch, threads);
         var (valClean, valDegraded) = new PairBatches(pairs, valCount, threads).Get(0, DataSplit.Validation);
         var metadata = new ModelMetadata
@@ -112,6 +112,8 @@ public sealed class TrainCommand : ICliCommand
             Task = task,
             Sampler = method switch { "fm" => SamplerSettings.FlowMatching, "ae" => null, _ => SamplerSettings.Ddim },
             Normalisation = "minmax[-1,1]",
+            PixelSizeRange = data.PixelSizeRange,
+            Conditioning = data.LineFlatten ? "line-flatten" : "none",
         };
         var validator = new Validator(valClean, valDegraded, metadata.Sampler, valSteps);
 
@@ -119,7 +121,8 @@ public sealed class TrainCommand : ICliCommand
         var segment = new JsonObject
         {
             ["steps_from"] = trainer.Step, ["crop"] = crop, ["batch"] = batch, ["lr"] = lr, ["clean_share"] = cleanShare,
-            ["threads"] = threads, ["seed"] = seed, ["data"] = DataName(pristine),
+            ["threads"] = threads, ["seed"] = seed, ["data"] = data.DataName,
+            ["pixel_nm"] = new JsonArray(data.PixelSizeRange.Min * 1e9, data.PixelSizeRange.Max * 1e9), ["line_flatten"] = data.LineFlatten,
             ["start"] = resume is not null ? "resume " + Path.GetFileName(resume) : init is not null ? "init " + Path.GetFileName(init) : "random",
         };
         if (initWeights?.Metadata.Training is { } initTraining) segment["init_training"] = initTraining.DeepClone();
@@ -159,7 +162,7 @@ public sealed class TrainCommand : ICliCommand
         {
             ["method"] = objective.Name, ["preset"] = preset, ["steps"] = trainer.Step, ["target_steps"] = steps, ["batch"] = batch,
             ["crop"] = crop, ["clean_share"] = cleanShare, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["ema_warmup"] = "min(ema, (1+k)/(10+k))", ["seed"] = seed,
-            ["data"] = DataName(pristine), ["wall_clock_s"] = Math.Round(wallClock, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
+            ["data"] = data.DataName, ["wall_clock_s"] = Math.Round(wallClock, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
             ["val_ssim"] = double.IsNaN(ssim) ? null : Math.Round(ssim, 4), ["trainer"] = "stmkernel train",
             ["init"] = init is null ? null : Path.GetFileName(init), ["segments"] = trainer.History.DeepClone(),
         };
@@ -170,9 +173,6 @@ public sealed class TrainCommand : ICliCommand
         Console.WriteLine(FormattableString.Invariant($"step {trainer.Step}/{steps}: wrote {output} (EMA weights){wrote}") + more);
         return 0;
     }
-
-    private static string DataName(string? pristine) =>
-        pristine is null ? "procedural Si(001):H" : Path.GetFileName(Path.GetFullPath(pristine));
 
     /// <summary>Seeded random weights, or a trained model's weights for fine-tuning (same architecture required).</summary>
     private static Dictionary<string, float[]> InitialValues(WeightSet? weights, string? init, UNetConfig config, int seed)

@@ -68,6 +68,11 @@ public sealed class DegradationPipeline
         if (plan.TipChange is { } tc) degraded = TipChange.Apply(degraded, tc);
         if (plan.SrFactor > 1) degraded = LineDownsample.Apply(degraded, plan.SrFactor);
         if (plan.LineNoise is { } noise) degraded = ScanLineNoise.Apply(degraded, noise);
+        if (Settings.LineFlatten)
+        {
+            clean = FlattenLines(clean);
+            degraded = FlattenLines(degraded);
+        }
         return (Normalisation.ToSymmetricUnit(clean), Normalisation.ToSymmetricUnit(degraded));
     }
 
@@ -77,6 +82,19 @@ public sealed class DegradationPipeline
         var plan = Sample(rng, source01.Width, source01.Height);
         var (clean, degraded) = Apply(source01, plan);
         return (clean, degraded, plan);
+    }
+
+    /// <summary>Each row minus its median (Gwyddion's "Align rows", median): the conditioning of <see cref="DegradationSettings.LineFlatten"/>.</summary>
+    public static Plane FlattenLines(Plane src)
+    {
+        var offsets = Imaging.Classical.RowAlignment.Offsets(src.Data, src.Width, src.Height, Imaging.Classical.RowAlignMethod.Median);
+        var dst = src.Clone();
+        for (int y = 0; y < dst.Height; y++)
+        {
+            float o = (float)offsets[y];
+            foreach (ref float v in dst.Row(y)) v -= o;
+        }
+        return dst;
     }
 
     /// <summary>A size × size window at (x0, y0), reading outside the plane by half-sample mirroring.</summary>

@@ -14,6 +14,15 @@ public sealed record DegradationSettings
     /// </summary>
     public double CleanProbability { get; init; }
 
+    /// <summary>
+    /// Line flattening as input conditioning (beyond the paper): the clean and the degraded crop each lose
+    /// their per-scan-line median before normalisation, as a scan does in the capture software or in
+    /// Gwyddion's "Align rows" before anyone looks at it. Real training scans come flattened, so the
+    /// procedural ones must be too; restore then flattens a scan the same way (model metadata
+    /// "conditioning": "line-flatten"). Off reproduces the paper's stream.
+    /// </summary>
+    public bool LineFlatten { get; init; }
+
     /// <summary>Side of the square crop (step 4).</summary>
     public int CropSize { get; init; } = 128;
 

@@ -4,17 +4,22 @@ using StmKernel.Synthesis.Degradations;
 namespace StmKernel.Synthesis.Pairs;
 
 /// <summary>
-/// Pristine images from a folder of .npy files (2-D, or 3-D with one leading channel), split by file
-/// into disjoint train / validation / test sets by a seeded shuffle (default fractions 2/3, 2/9, 1/9:
-/// the paper's 36 / 12 / 6 of 54). Images are loaded on first use, checked, normalised to [0, 1] and
-/// kept in memory.
+/// Pristine images from .npy files (2-D, or 3-D with one leading channel). The splits are either a
+/// seeded shuffle of a folder's files (default fractions 2/3, 2/9, 1/9: the paper's 36 / 12 / 6 of 54)
+/// or a committed <see cref="RealScanManifest"/> (whole sessions per split, pixel sizes). Images are
+/// loaded on first use, checked, normalised to [0, 1] and kept in memory.
+/// With a pixel-size range and known pixel sizes, each draw resamples its image to a pixel size drawn
+/// log-uniformly from the part of the range the image can reach without upsampling and while still
+/// holding the crop (scale augmentation; real data is never upsampled: that would invent blur).
 /// </summary>
 public sealed class NpyFolderSource : IPristineSource
 {
     private readonly string[] _files;
+    private readonly double?[] _pixelSizes;
     private readonly Lazy<Plane>[] _images;
     private readonly int[][] _splits;
     private readonly int _minimumSize;
+    private readonly ValueRange? _pixelRange;
 
     /// <param name="folder">Folder holding *.npy files (sorted by name before shuffling).</param>
     /// <param name="splitSeed">Seed of the file shuffle that assigns files to splits.</param>
@@ -31,6 +36,7 @@ public sealed class NpyFolderSource : IPristineSource
             throw new ArgumentException($"split fractions {trainFraction} and {validationFraction} must be positive and leave room for a test split");
         Folder = folder;
         _minimumSize = minimumSize;
+        _pixelSizes = new double?[_files.Length];
         _images = _files.Select(f => new Lazy<Plane>(() => Load(f), LazyThreadSafetyMode.ExecutionAndPublication)).ToArray();
 
         int n = _files.Length;
@@ -42,6 +48,31 @@ public sealed class NpyFolderSource : IPristineSource
         _splits = [order[..nTrain], order[nTrain..(nTrain + nVal)], order[(nTrain + nVal)..]];
     }
 
+    /// <param name="folder">Data folder the manifest's paths are relative to.</param>
+    /// <param name="manifest">Split and pixel size of every file; each of the three splits must list at least one.</param>
+    /// <param name="minimumSize">Smallest acceptable side in px (the crop size).</param>
+    /// <param name="pixelSizeRange">Pixel sizes (metres) to resample into; null keeps every image at its own scale.</param>
+    /// <exception cref="InvalidDataException">A listed file is missing or a split is empty.</exception>
+    public NpyFolderSource(string folder, RealScanManifest manifest, int minimumSize = 128, ValueRange? pixelSizeRange = null)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        if (!Directory.Exists(folder)) throw new InvalidDataException($"{folder}: pristine image folder not found");
+        var listed = manifest.Entries.Where(e => e.Split is not null).ToArray();
+        _files = listed.Select(e => System.IO.Path.Combine(folder, e.File)).ToArray();
+        foreach (string f in _files)
+            if (!File.Exists(f)) throw new InvalidDataException($"{manifest.Path}: lists {f}, which does not exist");
+        _pixelSizes = listed.Select(e => e.PixelSize).ToArray();
+        _splits = [.. Enum.GetValues<DataSplit>().Select(s => Enumerable.Range(0, listed.Length).Where(i => listed[i].Split == s).ToArray())];
+        foreach (var s in Enum.GetValues<DataSplit>())
+            if (_splits[(int)s].Length == 0) throw new InvalidDataException($"{manifest.Path}: no file in the {s} split");
+        pixelSizeRange?.Validate(nameof(pixelSizeRange));
+        if (pixelSizeRange is { Min: <= 0 }) throw new ArgumentException($"pixel size range must be positive, got [{pixelSizeRange.Value.Min}, {pixelSizeRange.Value.Max}]");
+        Folder = folder;
+        _minimumSize = minimumSize;
+        _pixelRange = pixelSizeRange;
+        _images = _files.Select(f => new Lazy<Plane>(() => Load(f), LazyThreadSafetyMode.ExecutionAndPublication)).ToArray();
+    }
+
     /// <summary>The folder read.</summary>
     public string Folder { get; }
 
@@ -49,14 +80,25 @@ public sealed class NpyFolderSource : IPristineSource
     public string Description => Folder;
 
     /// <summary>File names (without folder) assigned to a split, in draw order.</summary>
-    public IReadOnlyList<string> FilesOf(DataSplit split) => _splits[(int)split].Select(i => Path.GetFileName(_files[i])).ToArray();
+    public IReadOnlyList<string> FilesOf(DataSplit split) => _splits[(int)split].Select(i => System.IO.Path.GetFileName(_files[i])).ToArray();
 
     /// <inheritdoc/>
     public (Plane Image01, string SourceId) Draw(DataSplit split, long index, Rng rng)
     {
         var members = _splits[(int)split];
         int i = members[rng.UniformInt(0, members.Length - 1)];
-        return (_images[i].Value, Path.GetFileName(_files[i]));
+        var image = _images[i].Value;
+        string id = System.IO.Path.GetFileName(_files[i]);
+        if (_pixelRange is not { } range || _pixelSizes[i] is not { } native) return (image, id);
+        // Reachable pixel sizes: no upsampling, and the short side still holds the crop.
+        double lo = Math.Max(range.Min, native), hi = Math.Min(range.Max, native * Math.Min(image.Width, image.Height) / _minimumSize);
+        if (!(hi > lo)) return (image, id);
+        double target = Math.Exp(rng.Uniform(Math.Log(lo), Math.Log(hi)));
+        int w = Math.Max(_minimumSize, (int)Math.Round(image.Width * native / target));
+        int h = Math.Max(_minimumSize, (int)Math.Round(image.Height * native / target));
+        if (w == image.Width && h == image.Height) return (image, id);
+        var resized = new Plane(w, h, Resampling.Resize(image.Data, image.Width, image.Height, w, h));
+        return (resized, FormattableString.Invariant($"{id}@{target * 1e9:F3}nm"));
     }
 
     private Plane Load(string path)

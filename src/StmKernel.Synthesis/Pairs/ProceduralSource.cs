@@ -9,7 +9,11 @@ namespace StmKernel.Synthesis.Pairs;
 /// </summary>
 /// <param name="parameters">Surface physics; its size should exceed the crop (default here 256×256 px, 50 nm).</param>
 /// <param name="seed">Base seed of the surface streams.</param>
-public sealed class ProceduralSource(SurfaceParameters parameters, long seed) : IPristineSource
+/// <param name="pixelSizeRange">
+/// Pixel sizes (metres) drawn log-uniformly per surface, from its own seed (scale augmentation: a model
+/// then knows Si(001):H at every scan size in the range); null keeps <see cref="SurfaceParameters.PixelSize"/>.
+/// </param>
+public sealed class ProceduralSource(SurfaceParameters parameters, long seed, ValueRange? pixelSizeRange = null) : IPristineSource
 {
     /// <summary>The default per-sample surface: the paper's pixel size, 256 px square (a 128 crop plus room to move).</summary>
     public static SurfaceParameters DefaultParameters { get; } = new() { Width = 256, Height = 256 };
@@ -27,7 +31,16 @@ public sealed class ProceduralSource(SurfaceParameters parameters, long seed) : 
     public (Plane Image01, string SourceId) Draw(DataSplit split, long index, Rng rng)
     {
         long s = SurfaceSeed(split, index);
-        var surface = SiH2x1Generator.Generate(Parameters, s);
+        var p = pixelSizeRange is { } r ? Parameters with { PixelSize = PixelSizeOf(r, s) } : Parameters;
+        var surface = SiH2x1Generator.Generate(p, s);
         return (Normalisation.ToUnit(surface.Heights), "procedural:" + s.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The pixel size of the surface with seed <paramref name="surfaceSeed"/>: log-uniform over the range.</summary>
+    public static double PixelSizeOf(ValueRange range, long surfaceSeed)
+    {
+        if (!(range.Min > 0) || range.Min > range.Max) throw new ArgumentException($"pixel size range must be positive and ordered, got [{range.Min}, {range.Max}]");
+        var rng = Rng.Derive(surfaceSeed, 0x9175);
+        return range.Min == range.Max ? range.Min : Math.Exp(rng.Uniform(Math.Log(range.Min), Math.Log(range.Max)));
     }
 }

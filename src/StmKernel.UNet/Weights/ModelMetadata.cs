@@ -42,6 +42,8 @@ public sealed class ModelMetadata
         _ = m.Sampler;
         _ = m.Normalisation;
         _ = m.Training;
+        _ = m.PixelSizeRange;
+        _ = m.Conditioning;
         return m;
     }
 
@@ -100,6 +102,49 @@ public sealed class ModelMetadata
             var n => throw Fields.Error("training", $"must be an object, got {n.GetValueKind()}"),
         };
         set => Set("training", value);
+    }
+
+    /// <summary>
+    /// The pixel sizes (metres per pixel, [min, max]) the model was trained on, stored as "pixel_size_m";
+    /// restore and upscale resample a scan into this range. Null when not recorded (models before it
+    /// knew one size: the paper's 0.195 nm).
+    /// </summary>
+    public (double Min, double Max)? PixelSizeRange
+    {
+        get
+        {
+            if (Json["pixel_size_m"] is null) return null;
+            if (Json["pixel_size_m"] is not JsonArray { Count: 2 } a || a[0] is not JsonValue v0 || a[1] is not JsonValue v1
+                || !v0.TryGetValue(out double lo) || !v1.TryGetValue(out double hi) || !(lo > 0) || !(hi >= lo) || !double.IsFinite(hi))
+                throw Fields.Error("pixel_size_m", $"must be [min, max] with 0 < min ≤ max (metres), got {Json["pixel_size_m"]!.ToJsonString()}");
+            return (lo, hi);
+        }
+        set
+        {
+            if (value is { } r && !(r.Min > 0 && r.Max >= r.Min && double.IsFinite(r.Max)))
+                throw new ArgumentException($"pixel size range must satisfy 0 < min ≤ max, got [{r.Min}, {r.Max}]", nameof(value));
+            Set("pixel_size_m", value is { } v ? new JsonArray(v.Min, v.Max) : null);
+        }
+    }
+
+    /// <summary>
+    /// What was done to every training image before normalisation, and so must be done to a scan before
+    /// the model sees it: "none" or "line-flatten" (per-line mean removal along the fast axis, as the
+    /// capture software and Gwyddion's row alignment do). Null when not recorded (treated as "none").
+    /// </summary>
+    public string? Conditioning
+    {
+        get
+        {
+            string? c = Fields.String("conditioning");
+            if (c is not null && c is not ("none" or "line-flatten")) throw Fields.Error("conditioning", $"is \"{c}\" (expected none or line-flatten)");
+            return c;
+        }
+        set
+        {
+            if (value is not null and not ("none" or "line-flatten")) throw new ArgumentException($"unknown conditioning '{value}' (expected none or line-flatten)", nameof(value));
+            Set("conditioning", value is null ? null : JsonValue.Create(value));
+        }
     }
 
     private JsonFields Fields => new(Json, _source, "");

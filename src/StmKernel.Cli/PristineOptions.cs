@@ -39,6 +39,18 @@ internal sealed record PristineOptions(string? Folder, string? SplitsFile, long 
     /// <summary>The pixel-size range the data covers, in metres (the model's "pixel_size_m").</summary>
     public (double Min, double Max) PixelSizeRange => PixelSize is { } r ? (r.Min, r.Max) : (0.195e-9, 0.195e-9);
 
+    /// <summary>
+    /// The lattice the data shows, for restore's lattice check: Si(001):H (dimer rows 7.68 Å, dimers 3.84 Å)
+    /// when procedural surfaces or the real-si001 scans are in the mix; null for a lab's own folder alone
+    /// (its surface is not known here).
+    /// </summary>
+    public double[]? LatticePeriods =>
+        Folder is null || Mix < 1 || Path.GetFileName(Path.GetFullPath(Folder).TrimEnd('/')) == "real-si001"
+            ? [Si001.DimerRowSpacing, Si001.DimerSpacing]
+            : null;
+
+    private static readonly Synthesis.Surface.SurfaceParameters Si001 = new();
+
     /// <summary>The source for crops of <paramref name="crop"/> px.</summary>
     public IPristineSource Build(long seed, int crop)
     {

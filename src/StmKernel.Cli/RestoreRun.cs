@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using StmKernel.Cli.Commands;
 using StmKernel.Imaging;
+using StmKernel.Imaging.Classical;
 using StmKernel.Sampling;
 using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
@@ -26,6 +27,9 @@ internal sealed class RestoreRun
           --ensemble N        restore with N seeds: mean + per-pixel standard deviation, and a warning
                               with the regions where the seeds disagree too much to trust the result
           --seed S            noise seed (default 0); the same seed gives bit-identical output
+          --pixel-size L      the scan's pixel size, e.g. 0.2nm (for files without a physical size, or to override it);
+                              the scan is resampled to the model's trained pixel-size range and back
+          --any-surface       restore even when the scan's lattice is not the model's (default: refuse, naming both)
           --overlap O         minimum tile overlap in pixels (default 32, tiles are 128)
           --batch B           tiles per network call (default 8)
           --threads N         worker threads (default: all cores)
@@ -41,7 +45,8 @@ internal sealed class RestoreRun
     private readonly int? _steps;
     private readonly int _ensemble, _overlap, _batch, _threads;
     private readonly ulong _seed;
-    private readonly bool _force;
+    private readonly bool _force, _anySurface;
+    private readonly double? _pixelSize;
     private readonly IReadOnlyList<string> _inputs;
 
     /// <summary>Reads the shared options; <paramref name="factor"/> 1 restores, 2 or 4 upscales first.</summary>
@@ -61,6 +66,8 @@ internal sealed class RestoreRun
         if (seed is not null && !ulong.TryParse(seed, NumberStyles.None, CultureInfo.InvariantCulture, out _seed))
             throw new CliException($"--seed expects a non-negative integer, got '{seed}'");
         _force = args.Flag("force");
+        _anySurface = args.Flag("any-surface");
+        _pixelSize = args.Option("pixel-size") is { } ps ? LengthOption.Parse(ps, "pixel-size") : null;
         args.EnsureAllUsed();
         _inputs = InputFiles.Expand(args.Positionals);
         if (_inputs.Count > 1 && IsFileOutput(_output))
@@ -119,22 +126,41 @@ internal sealed class RestoreRun
         foreach (var w in doc.Warnings) Console.Error.WriteLine($"warning: {w}");
         var source = ChannelOptions.One(doc, _channel, _direction, input);
         var image = new Tensor((float[])source.Data.Clone(), source.Height, source.Width);
+        // 1. Conditioning the model was trained with (the capture software's line flattening).
+        if (model.LineFlatten) image = new Tensor(RowAlignment.Apply(image.Data, image.Dim(1), image.Dim(0)), image.Dim(0), image.Dim(1));
         if (_factor > 1) image = LineUpsampler.Upsample(image, _factor);
 
+        // 2. Physical scale: resample into the model's pixel-size range (and back at the end), then check the lattice there.
+        var scale = ScaleFor(input, source, model);
+        var modelImage = scale.ToModel(image);
+        Console.Out.WriteLine($"{input}: pixel size {(source.PhysicalSizeKnown || _pixelSize is not null ? scale.Describe(image.Dim(0), image.Dim(1)) : "unknown: used as it is")}");
+        if (model.LatticePeriods is { } periods && (source.PhysicalSizeKnown || _pixelSize is not null))
+        {
+            var verdict = LatticeCheck.Check(modelImage, Math.Sqrt(scale.TargetX * scale.TargetY), periods);
+            Console.Out.WriteLine($"{input}: lattice: {verdict.Message}");
+            if (verdict.Mismatch && !_anySurface)
+                throw new CliException($"{verdict.Message}; model {model.Name} would paint its own lattice onto it. " +
+                    "Check the pixel size (--pixel-size), use a model trained on this surface, or pass --any-surface");
+        }
+
+        // 3. Tiled restore at the model's scale.
         RestoreResult result;
-        int items = TileGrid.TilesAlong(image.Dim(0), options.TileSize, options.Overlap) * TileGrid.TilesAlong(image.Dim(1), options.TileSize, options.Overlap) * _ensemble;
+        int items = TileGrid.TilesAlong(modelImage.Dim(0), options.TileSize, options.Overlap) * TileGrid.TilesAlong(modelImage.Dim(1), options.TileSize, options.Overlap) * _ensemble;
         using (var bar = new ProgressBar(Path.GetFileName(input), items, "tiles"))
         {
             int last = 0;
-            result = restorer.Restore(image, options with { Progress = (d, _) => { bar.Advance(d - last); last = d; } });
+            result = restorer.Restore(modelImage, options with { Progress = (d, _) => { bar.Advance(d - last); last = d; } });
         }
+        var restoredData = scale.ToScan(result.Image, image.Dim(0), image.Dim(1));
+        var stdData = result.StdDev is { } s0 ? scale.ToScan(s0, image.Dim(0), image.Dim(1)) : null;
 
         string how = string.Create(CultureInfo.InvariantCulture,
             $"stmkernel {_command}{(_factor > 1 ? $" x{_factor}" : "")}: model {model.Name}, {(model.Sampler is null ? "one pass" : $"{result.Steps} steps")}, seed {_seed}, " +
-            $"ensemble {_ensemble}, overlap {_overlap}, tiles {result.Grid.Count}, forwards {result.NetworkEvaluations}");
-        var restored = Derived(source, result.Image, $"{source.Channel} restored", how);
+            $"ensemble {_ensemble}, overlap {_overlap}, tiles {result.Grid.Count}, forwards {result.NetworkEvaluations}, " +
+            $"pixel size {scale.Describe(image.Dim(0), image.Dim(1))}{(model.LineFlatten ? ", input line-flattened (median)" : "")}");
+        var restored = Derived(source, restoredData, $"{source.Channel} restored", how);
         var channels = new List<StmImage> { restored };
-        if (result.StdDev is { } std) channels.Add(Derived(source, std, $"{source.Channel} uncertainty (ensemble std)", how));
+        if (stdData is { } std) channels.Add(Derived(source, std, $"{source.Channel} uncertainty (ensemble std)", how));
         channels.AddRange(doc.Channels);
 
         if (Path.GetExtension(output).Equals(".gwy", StringComparison.OrdinalIgnoreCase)) StmFile.WriteGwy(output, channels);
@@ -146,6 +172,21 @@ internal sealed class RestoreRun
             $"tiles={result.Grid.Count}, forwards={result.NetworkEvaluations}"));
         if (result.Uncertainty is { ShouldWarn: true } report) WarnUncertain(input, report, restored);
         return (result.Grid.Count, result.NetworkEvaluations);
+    }
+
+    /// <summary>
+    /// The scan's pixel size (--pixel-size, else the file's; an upscaled scan's lines are 1/factor apart after
+    /// line upsampling) against the model's range. Without either, a warning and the model's own scale.
+    /// </summary>
+    private ScanScale ScaleFor(string input, StmImage source, RestorationModel model)
+    {
+        var range = model.PixelSizeRange;
+        if (_pixelSize is { } p) return ScanScale.For(p, p, range);
+        if (source.PhysicalSizeKnown) return ScanScale.For(source.PixelSizeX, source.PixelSizeY / _factor, range);
+        Console.Error.WriteLine(FormattableString.Invariant(
+            $"warning: {input}: no physical size in the file: assuming it is at the model's scale ({range.Min * 1e9:0.###}–{range.Max * 1e9:0.###} nm/px, no resampling, no lattice check); give the scan's pixel size with --pixel-size, e.g. --pixel-size 0.195nm"));
+        double assumed = Math.Clamp(0.195e-9, range.Min, range.Max);
+        return ScanScale.For(assumed, assumed, (assumed, assumed));
     }
 
     /// <summary>

@@ -31,6 +31,15 @@ public sealed class RestorationModel
     /// <summary>The sampler the model was trained for; null for a one-pass model.</summary>
     public SamplerSettings? Sampler { get; }
 
+    /// <summary>The pixel sizes (metres) the model was trained on; the paper's 0.195 nm for files that do not say (every model before the field).</summary>
+    public (double Min, double Max) PixelSizeRange => Weights.Metadata.PixelSizeRange ?? ScanScale.PaperRange;
+
+    /// <summary>True when the model was trained on line-flattened images, so a scan must be flattened the same way first.</summary>
+    public bool LineFlatten => Weights.Metadata.Conditioning == "line-flatten";
+
+    /// <summary>The lattice periods (metres) of the training surfaces; null when unknown (no lattice check).</summary>
+    public IReadOnlyList<double>? LatticePeriods => Weights.Metadata.LatticePeriods;
+
     /// <summary>"restore", "sr2", "sr4", or null when the file does not say.</summary>
     public string? Task => Weights.Metadata.Task;
 

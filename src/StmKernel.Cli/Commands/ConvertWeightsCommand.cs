@@ -16,7 +16,8 @@ public sealed class ConvertWeightsCommand : ICliCommand
     public string Summary => "convert safetensors (+ diffusers config.json) or .stmw weights to .stmw";
 
     public string Usage => """
-        usage: stmkernel convert-weights IN OUT.stmw [--fp16] [--config config.json] [--task restore|sr2|sr4] [--sampler ddim|fm] [--force]
+        usage: stmkernel convert-weights IN OUT.stmw [--fp16] [--config config.json] [--task restore|sr2|sr4] [--sampler ddim|fm]
+                                       [--pixel-nm A:B] [--lattice-nm P,Q,...] [--force]
 
           IN          model.safetensors (F32, F16 or BF16) or a .stmw file; recognised by content
           OUT.stmw    the file to write; never IN, and an existing file only with --force
@@ -25,6 +26,9 @@ public sealed class ConvertWeightsCommand : ICliCommand
           --task      record the task the model was trained for
           --sampler   record the sampler it was trained for, with that sampler's defaults
                       (ddim: cosine, T=1000, epsilon, 10 steps; fm: linear, velocity, rk2, time scale 1000, 2 steps)
+          --pixel-nm  record the pixel sizes (nm, A or A:B) the model was trained on; restore resamples into them
+          --lattice-nm record the training surface's lattice periods (nm), e.g. 0.768,0.384 for Si(001):H;
+                      restore then refuses scans whose lattice is clearly another (--any-surface overrides)
           --force     replace an existing OUT
         """;
 
@@ -37,6 +41,8 @@ public sealed class ConvertWeightsCommand : ICliCommand
         string? config = args.Option("config");
         string? task = args.Option("task");
         string? sampler = args.Option("sampler");
+        string? pixel = args.Option("pixel-nm");
+        string? lattice = args.Option("lattice-nm");
         args.EnsureAllUsed();
 
         if (task is not null && !ModelMetadata.Tasks.Contains(task))
@@ -50,6 +56,13 @@ public sealed class ConvertWeightsCommand : ICliCommand
         var set = WeightSet.Load(input, config);
         if (task is not null) set.Metadata.Task = task;
         if (sampler is not null) set.Metadata.Sampler = SamplerSettings.ForKind(sampler);
+        if (pixel is not null)
+        {
+            var nm = Numbers(pixel, ':', "pixel-nm");
+            if (nm.Length > 2 || nm[^1] < nm[0]) throw new CliException($"--pixel-nm expects A or A:B with A ≤ B, got '{pixel}'");
+            set.Metadata.PixelSizeRange = (nm[0] * 1e-9, nm[^1] * 1e-9);
+        }
+        if (lattice is not null) set.Metadata.LatticePeriods = [.. Numbers(lattice, ',', "lattice-nm").Select(v => v * 1e-9)];
         set.Metadata.Json["converted_from"] = new JsonObject
         {
             ["file"] = Path.GetFileName(input),
@@ -72,6 +85,10 @@ public sealed class ConvertWeightsCommand : ICliCommand
             $"{new FileInfo(output).Length / 1048576.0:F2} MiB, CRC32 0x{back.StoredChecksum:X8}, max |stored - input| = {maxError:G3}"));
         return 0;
     }
+
+    private static double[] Numbers(string text, char separator, string option) =>
+        [.. text.Split(separator).Select(t => double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)
+            ? v : throw new CliException($"--{option} expects positive numbers separated by '{separator}', got '{text}'"))];
 
     // Compares resolved full paths (following a symlinked OUT) so neither spelling nor a link can make OUT the input.
     private static bool SameFile(string a, string b)

@@ -114,6 +114,7 @@ public sealed class TrainCommand : ICliCommand
             Normalisation = "minmax[-1,1]",
             PixelSizeRange = data.PixelSizeRange,
             Conditioning = data.LineFlatten ? "line-flatten" : "none",
+            LatticePeriods = data.LatticePeriods,
         };
         var validator = new Validator(valClean, valDegraded, metadata.Sampler, valSteps);
 

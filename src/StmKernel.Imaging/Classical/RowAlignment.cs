@@ -22,15 +22,19 @@ public static class RowAlignment
     /// Subtracts from each row its estimated offset minus the mean of all offsets, so the image's
     /// mean level is kept. Rows with no finite pixel are left as they are (offset 0 before centring).
     /// </summary>
-    public static StmImage Apply(StmImage image, RowAlignMethod method = RowAlignMethod.Median)
+    public static StmImage Apply(StmImage image, RowAlignMethod method = RowAlignMethod.Median) =>
+        image.WithData(Apply(image.Data, image.Width, image.Height, method));
+
+    /// <summary>The same on a row-major <paramref name="width"/> × <paramref name="height"/> array (a new array is returned).</summary>
+    public static float[] Apply(float[] data, int width, int height, RowAlignMethod method = RowAlignMethod.Median)
     {
-        var s = Offsets(image.Data, image.Width, image.Height, method);
+        var s = Offsets(data, width, height, method);
         double mean = s.Average();
-        var o = new float[image.Data.Length];
-        for (int y = 0; y < image.Height; y++)
-            for (int x = 0; x < image.Width; x++)
-                o[y * image.Width + x] = (float)(image.Data[y * image.Width + x] - (s[y] - mean));
-        return image.WithData(o);
+        var o = new float[data.Length];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                o[y * width + x] = (float)(data[y * width + x] - (s[y] - mean));
+        return o;
     }
 
     /// <summary>The estimated offset of every row (before centring).</summary>

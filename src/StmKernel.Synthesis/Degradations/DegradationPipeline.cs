@@ -85,17 +85,7 @@ public sealed class DegradationPipeline
     }
 
     /// <summary>Each row minus its median (Gwyddion's "Align rows", median): the conditioning of <see cref="DegradationSettings.LineFlatten"/>.</summary>
-    public static Plane FlattenLines(Plane src)
-    {
-        var offsets = Imaging.Classical.RowAlignment.Offsets(src.Data, src.Width, src.Height, Imaging.Classical.RowAlignMethod.Median);
-        var dst = src.Clone();
-        for (int y = 0; y < dst.Height; y++)
-        {
-            float o = (float)offsets[y];
-            foreach (ref float v in dst.Row(y)) v -= o;
-        }
-        return dst;
-    }
+    public static Plane FlattenLines(Plane src) => new(src.Width, src.Height, Imaging.Classical.RowAlignment.Apply(src.Data, src.Width, src.Height));
 
     /// <summary>A size × size window at (x0, y0), reading outside the plane by half-sample mirroring.</summary>
     internal static Plane MirroredWindow(Plane src, int x0, int y0, int size)

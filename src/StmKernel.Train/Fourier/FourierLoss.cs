@@ -1,4 +1,5 @@
 using System.Numerics;
+using StmKernel.Imaging.Fourier;
 
 namespace StmKernel.Train.Fourier;
 

@@ -44,6 +44,7 @@ public sealed class ModelMetadata
         _ = m.Training;
         _ = m.PixelSizeRange;
         _ = m.Conditioning;
+        _ = m.LatticePeriods;
         return m;
     }
 
@@ -124,6 +125,33 @@ public sealed class ModelMetadata
             if (value is { } r && !(r.Min > 0 && r.Max >= r.Min && double.IsFinite(r.Max)))
                 throw new ArgumentException($"pixel size range must satisfy 0 < min ≤ max, got [{r.Min}, {r.Max}]", nameof(value));
             Set("pixel_size_m", value is { } v ? new JsonArray(v.Min, v.Max) : null);
+        }
+    }
+
+    /// <summary>
+    /// The lattice periods (metres) of the surfaces the model was trained on, stored as "lattice_m", e.g.
+    /// Si(001):H's dimer-row spacing 7.68 Å and dimer spacing 3.84 Å. Restore compares a scan's dominant
+    /// period against them and refuses to paint this lattice onto another surface. Null when not recorded
+    /// (a lab's own surface): no check.
+    /// </summary>
+    public double[]? LatticePeriods
+    {
+        get
+        {
+            if (Json["lattice_m"] is null) return null;
+            if (Json["lattice_m"] is not JsonArray { Count: > 0 } a)
+                throw Fields.Error("lattice_m", $"must be a non-empty array of periods in metres, got {Json["lattice_m"]!.ToJsonString()}");
+            var r = new double[a.Count];
+            for (int i = 0; i < r.Length; i++)
+                if (a[i] is not JsonValue v || !v.TryGetValue(out r[i]) || !(r[i] > 0) || !double.IsFinite(r[i]))
+                    throw Fields.Error("lattice_m", $"must hold positive periods in metres, got {Json["lattice_m"]!.ToJsonString()}");
+            return r;
+        }
+        set
+        {
+            if (value is not null && (value.Length == 0 || value.Any(v => !(v > 0) || !double.IsFinite(v))))
+                throw new ArgumentException("lattice periods must be a non-empty list of positive lengths", nameof(value));
+            Set("lattice_m", value is null ? null : new JsonArray(value.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()));
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace StmKernel.Train.Fourier;
+namespace StmKernel.Imaging.Fourier;
 
 /// <summary>
 /// Discrete Fourier transforms of any length in double precision: iterative radix-2 for powers of

@@ -1,7 +1,7 @@
 using System.Numerics;
-using StmKernel.Train.Fourier;
+using StmKernel.Imaging.Fourier;
 
-namespace StmKernel.Train.Tests;
+namespace StmKernel.Imaging.Tests;
 
 public class FftTests
 {

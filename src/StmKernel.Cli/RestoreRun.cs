@@ -191,7 +191,8 @@ internal sealed class RestoreRun
 
     /// <summary>
     /// A channel of the result: <paramref name="data"/> ([H', W]) with the source's metadata, the same
-    /// physical size (an upscaled image's pixels are 1/factor as tall) and the new line count recorded.
+    /// physical size (an upscaled image's pixels are 1/factor as tall; --pixel-size, when given, sets it)
+    /// and the new line count recorded.
     /// </summary>
     private StmImage Derived(StmImage source, Tensor data, string channel, string processing)
     {
@@ -204,8 +205,9 @@ internal sealed class RestoreRun
         if (height != source.Height) metadata["Scan lines measured"] = source.Height.ToString(CultureInfo.InvariantCulture);
         return new StmImage(data.Data, source.Width, height)
         {
-            PixelSizeX = source.PixelSizeX, PixelSizeY = source.PixelSizeY * source.Height / height,
-            PhysicalSizeKnown = source.PhysicalSizeKnown, OffsetX = source.OffsetX, OffsetY = source.OffsetY,
+            // --pixel-size states the fast-axis pixel; an upscaled result's lines are that far apart too.
+            PixelSizeX = _pixelSize ?? source.PixelSizeX, PixelSizeY = _pixelSize ?? source.PixelSizeY * source.Height / height,
+            PhysicalSizeKnown = source.PhysicalSizeKnown || _pixelSize is not null, OffsetX = source.OffsetX, OffsetY = source.OffsetY,
             ZUnit = source.ZUnit, Channel = channel, Direction = source.Direction, SlowScan = source.SlowScan,
             BiasVolts = source.BiasVolts, Setpoint = source.Setpoint, SetpointUnit = source.SetpointUnit,
             SourceFile = source.SourceFile, Metadata = metadata,

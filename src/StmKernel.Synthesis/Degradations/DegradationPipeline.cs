@@ -84,7 +84,10 @@ public sealed class DegradationPipeline
         return (clean, degraded, plan);
     }
 
-    /// <summary>Each row minus its median (Gwyddion's "Align rows", median): the conditioning of <see cref="DegradationSettings.LineFlatten"/>.</summary>
+    /// <summary>
+    /// Each row's median replaced by the mean of all row medians (Gwyddion's "Align rows", median; the image's
+    /// level is kept, which the min–max normalisation after it ignores): the conditioning of <see cref="DegradationSettings.LineFlatten"/>.
+    /// </summary>
     public static Plane FlattenLines(Plane src) => new(src.Width, src.Height, Imaging.Classical.RowAlignment.Apply(src.Data, src.Width, src.Height));
 
     /// <summary>A size × size window at (x0, y0), reading outside the plane by half-sample mirroring.</summary>

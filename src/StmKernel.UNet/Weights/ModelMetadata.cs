@@ -157,7 +157,7 @@ public sealed class ModelMetadata
 
     /// <summary>
     /// What was done to every training image before normalisation, and so must be done to a scan before
-    /// the model sees it: "none" or "line-flatten" (per-line mean removal along the fast axis, as the
+    /// the model sees it: "none" or "line-flatten" (per-line median removal along the fast axis, as the
     /// capture software and Gwyddion's row alignment do). Null when not recorded (treated as "none").
     /// </summary>
     public string? Conditioning

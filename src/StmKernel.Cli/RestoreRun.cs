@@ -26,6 +26,10 @@ internal sealed class RestoreRun
           --steps K           sampler steps (default: the model's); ignored by one-pass models
           --ensemble N        restore with N seeds: mean + per-pixel standard deviation, and a warning
                               with the regions where the seeds disagree too much to trust the result
+          --check             add a "… invented" channel: where the result probably differs from the truth
+                              (changes the artefact model does not explain, plus the ensemble spread with
+                              --ensemble, which implies it; docs/uncertainty.md), and a NAME.check.png of
+                              input | restored | invented beside the output
           --seed S            noise seed (default 0); the same seed gives bit-identical output
           --pixel-size L      the scan's pixel size, e.g. 0.2nm (for files without a physical size, or to override it);
                               the scan is resampled to the model's trained pixel-size range and back
@@ -45,7 +49,7 @@ internal sealed class RestoreRun
     private readonly int? _steps;
     private readonly int _ensemble, _overlap, _batch, _threads;
     private readonly ulong _seed;
-    private readonly bool _force, _anySurface;
+    private readonly bool _force, _anySurface, _check;
     private readonly double? _pixelSize;
     private readonly IReadOnlyList<string> _inputs;
 
@@ -67,6 +71,7 @@ internal sealed class RestoreRun
             throw new CliException($"--seed expects a non-negative integer, got '{seed}'");
         _force = args.Flag("force");
         _anySurface = args.Flag("any-surface");
+        _check = args.Flag("check") || _ensemble > 1;
         _pixelSize = args.Option("pixel-size") is { } ps ? LengthOption.Parse(ps, "pixel-size") : null;
         args.EnsureAllUsed();
         _inputs = InputFiles.Expand(args.Positionals);
@@ -153,23 +158,52 @@ internal sealed class RestoreRun
         }
         var restoredData = scale.ToScan(result.Image, image.Dim(0), image.Dim(1));
         var stdData = result.StdDev is { } s0 ? scale.ToScan(s0, image.Dim(0), image.Dim(1)) : null;
+        // 4. What was invented, scored where the model worked (its scale), then on the scan's grid.
+        var invented = _check ? scale.ToScan(InventedMap.Compute(modelImage, result.Image, result.StdDev), image.Dim(0), image.Dim(1)) : null;
 
         string how = string.Create(CultureInfo.InvariantCulture,
             $"stmkernel {_command}{(_factor > 1 ? $" x{_factor}" : "")}: model {model.Name}, {(model.Sampler is null ? "one pass" : $"{result.Steps} steps")}, seed {_seed}, " +
             $"ensemble {_ensemble}, overlap {_overlap}, tiles {result.Grid.Count}, forwards {result.NetworkEvaluations}, " +
             $"pixel size {scale.Describe(image.Dim(0), image.Dim(1))}{(model.LineFlatten ? ", input line-flattened (median)" : "")}");
-        var restored = Derived(source, restoredData, $"{source.Channel} restored", how);
+        string name = string.IsNullOrEmpty(source.Channel) ? "Z" : source.Channel; // an .npy has no channel name
+        var restored = Derived(source, restoredData, $"{name} restored", how);
         var channels = new List<StmImage> { restored };
-        if (stdData is { } std) channels.Add(Derived(source, std, $"{source.Channel} uncertainty (ensemble std)", how));
+        if (stdData is { } std) channels.Add(Derived(source, std, $"{name} uncertainty (ensemble std)", how));
+        StmImage? inventedChannel = null;
+        if (invented is not null)
+        {
+            inventedChannel = Derived(source, invented, $"{name} invented", how + ", invented map (score 0-1, flagged > 0.5)");
+            inventedChannel = new StmImage(inventedChannel.Data, inventedChannel.Width, inventedChannel.Height)
+            {
+                PixelSizeX = inventedChannel.PixelSizeX, PixelSizeY = inventedChannel.PixelSizeY, PhysicalSizeKnown = inventedChannel.PhysicalSizeKnown,
+                OffsetX = inventedChannel.OffsetX, OffsetY = inventedChannel.OffsetY, ZUnit = "", Channel = inventedChannel.Channel,
+                Direction = inventedChannel.Direction, SlowScan = inventedChannel.SlowScan, SourceFile = inventedChannel.SourceFile, Metadata = inventedChannel.Metadata,
+            };
+            channels.Add(inventedChannel);
+        }
         channels.AddRange(doc.Channels);
 
         if (Path.GetExtension(output).Equals(".gwy", StringComparison.OrdinalIgnoreCase)) StmFile.WriteGwy(output, channels);
         else StmFile.Write(output, [restored]);
         if (preview is not null) StmFile.WritePng(preview, restored);
+        string? checkPng = null;
+        if (inventedChannel is not null && _factor == 1)
+        {
+            checkPng = Path.ChangeExtension(output, ".check.png");
+            OutputPaths.EnsureWritable(checkPng, _force, [.. _inputs]);
+            var input0 = new StmImage(image.Data, image.Dim(1), image.Dim(0));
+            PngPreview.Write(checkPng, PanelStrip.Compose([new(input0), new(restored), new(inventedChannel, (0f, 1f))]), 0f, 1f);
+        }
 
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {output}{(preview is null ? "" : $" + {Path.GetFileName(preview)}")}: {restored.Title} {restored.Width}×{restored.Height}, " +
             $"tiles={result.Grid.Count}, forwards={result.NetworkEvaluations}"));
+        if (inventedChannel is not null)
+        {
+            double flagged = inventedChannel.Data.Count(v => v > InventedMap.FlagThreshold) / (double)inventedChannel.Data.Length;
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{input}: invented map: {flagged:P1} of the pixels flagged (score > {InventedMap.FlagThreshold}){(checkPng is null ? "" : $"; figure {Path.GetFileName(checkPng)}")}"));
+        }
         if (result.Uncertainty is { ShouldWarn: true } report) WarnUncertain(input, report, restored);
         return (result.Grid.Count, result.NetworkEvaluations);
     }

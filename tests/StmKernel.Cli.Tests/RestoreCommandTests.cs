@@ -19,11 +19,17 @@ public class RestoreCommandTests
         var source = original.Channels.First(c => c.Direction == ScanDirection.Forward);
         var written = StmFile.Read(Path.Combine(outDir, "pf_nanonis.restored.gwy"));
         Assert.True(File.Exists(Path.Combine(outDir, "pf_nanonis.restored.png")));
-        Assert.Equal(2 + original.Channels.Count, written.Channels.Count);
+        // restored, uncertainty, invented (--ensemble implies --check), then the originals.
+        Assert.Equal(3 + original.Channels.Count, written.Channels.Count);
         var restored = written.Channels[0];
         var uncertainty = written.Channels[1];
+        var invented = written.Channels[2];
         Assert.Contains("restored", restored.Channel);
         Assert.Contains("uncertainty", uncertainty.Channel);
+        Assert.EndsWith("invented", invented.Channel);
+        Assert.Equal((source.Width, source.Height), (invented.Width, invented.Height));
+        Assert.All(invented.Data, v => Assert.InRange(v, 0f, 1f));
+        Assert.True(File.Exists(Path.Combine(outDir, "pf_nanonis.restored.check.png")));
         foreach (var c in new[] { restored, uncertainty })
         {
             Assert.Equal((source.Width, source.Height), (c.Width, c.Height));
@@ -34,8 +40,8 @@ public class RestoreCommandTests
         // The originals follow unchanged.
         for (int i = 0; i < original.Channels.Count; i++)
         {
-            Assert.Equal(original.Channels[i].Channel, written.Channels[2 + i].Channel);
-            Assert.Equal(original.Channels[i].Data, written.Channels[2 + i].Data);
+            Assert.Equal(original.Channels[i].Channel, written.Channels[3 + i].Channel);
+            Assert.Equal(original.Channels[i].Data, written.Channels[3 + i].Data);
         }
         Assert.All(restored.Data, v => Assert.True(float.IsFinite(v)));
         Assert.All(uncertainty.Data, v => Assert.True(v >= 0));

@@ -24,7 +24,7 @@ public sealed class EvalCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel eval --test-set DIR --models M1,M2,… [--steps 2,5,10] [-o REPORT_DIR] [--limit N]
-                              [--seed S] [--batch B] [--threads N] [--force]
+                              [--seed S] [--batch B] [--threads N] [--check [--ensemble N]] [--force]
 
           DIR      a test set written by `stmkernel degrade` (manifest.json, clean.npy, degraded.npy), or a
                    folder of such sets (one per degradation type: all, multitip, misalign, …, sr2, sr4)
@@ -33,6 +33,10 @@ public sealed class EvalCommand : ICliCommand
                    models always run once
           -o       report folder (default eval-report): eval.md, psnr.svg, ssim.svg
           --limit  use the first N images of each set
+          --check  also measure the invented-structure map (docs/uncertainty.md): AUROC of the map, of the
+                   ensemble spread and of |restored − input| for the pixels with |restored − clean| > 0.2;
+                   --ensemble N (default 4) members per sampled model, seeds S … S+N−1 (member 0 is the
+                   scored output)
         Images are compared in the sets' [−1, 1] units (data range 2). Models see the degraded image as
         trained (no tiling); the classical baseline (plane, rows, scars) is mapped back to [−1, 1] by its
         min/max, as every training image is. Image i uses noise stream i of --seed (default 0).
@@ -49,6 +53,8 @@ public sealed class EvalCommand : ICliCommand
         int batch = args.Int("batch", 8, 1, 256);
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         bool force = args.Flag("force");
+        bool check = args.Flag("check");
+        int ensemble = args.Int("ensemble", 4, 2, 64);
         args.EnsureAllUsed();
         if (args.Positionals.Count > 0) throw new CliException($"unexpected argument '{args.Positionals[0]}'");
         if (modelArgs.Length == 0) throw new CliException("--models names no model");
@@ -69,6 +75,7 @@ public sealed class EvalCommand : ICliCommand
 
         using var pool = new WorkerPool(threads);
         var results = new List<SetResult>();
+        var checks = new List<CheckRow>();
         long forwards = 0;
         int images = 0;
         foreach (var folder in setFolders)
@@ -90,6 +97,13 @@ public sealed class EvalCommand : ICliCommand
                     int last = 0;
                     output = StackRestorer.Restore(counter, method.Model.Sampler, degraded, method.Steps, (ulong)seed, batch,
                         (d, _) => { bar.Advance(d - last); last = d; });
+                    if (check)
+                    {
+                        var members = new List<Tensor> { output };
+                        for (int m = 1; m < (method.Model.Sampler is null ? 1 : ensemble); m++)
+                            members.Add(StackRestorer.Restore(counter, method.Model.Sampler, degraded, method.Steps, (ulong)(seed + m), batch));
+                        checks.Add(new CheckRow($"{method.Label} {method.StepsText}", set.Mode, InventedMapCheck.Measure(degraded, clean, members)));
+                    }
                     forwards += counter.Evaluations;
                 }
                 if (method.Model is null) bar.Advance(n);
@@ -98,7 +112,7 @@ public sealed class EvalCommand : ICliCommand
             results.Add(new SetResult(set.Mode, n, scores));
         }
 
-        string markdown = Table(methods, results);
+        string markdown = Table(methods, results) + (check ? CheckTable(checks, ensemble) : "");
         SafeWrite.Write(table, s => s.Write(Encoding.UTF8.GetBytes(markdown)));
         WriteSvg(psnrSvg, "PSNR (dB)", methods, results, r => r.Psnr);
         WriteSvg(ssimSvg, "SSIM", methods, results, r => r.Ssim);
@@ -114,6 +128,27 @@ public sealed class EvalCommand : ICliCommand
     }
 
     private sealed record SetResult(string Mode, int Count, List<(double[] Psnr, double[] Ssim)> Scores);
+
+    private sealed record CheckRow(string Method, string Mode, InventedMapCheck.Result Result);
+
+    /// <summary>The --check table: one row per model × steps and set.</summary>
+    private static string CheckTable(List<CheckRow> rows, int ensemble)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"\n### Invented-structure map (--check, ensemble {ensemble})\n\n");
+        md.Append("AUROC for the pixels with |restored − clean| > 0.2 (member 0 restored; docs/uncertainty.md).\n\n");
+        md.Append("| method | set | positives % | invented map | map without spread | ensemble std | \\|restored − input\\| | flagged % | precision | recall |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var r in rows)
+        {
+            var c = r.Result;
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {r.Method} | {r.Mode} | {100 * c.PositiveFraction:F1} | {Cell(c.Map)} | {Cell(c.MapWithoutSpread)} | {Cell(c.Spread)} | {Cell(c.Residual)} | {100 * c.FlaggedFraction:F1} | {Cell(c.Precision)} | {Cell(c.Recall)} |\n");
+        }
+        return md.ToString();
+
+        static string Cell(double v) => double.IsFinite(v) ? v.ToString("F3", CultureInfo.InvariantCulture) : "–";
+    }
 
     private static int[] ParseSteps(string text)
     {

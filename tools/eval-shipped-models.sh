@@ -36,7 +36,8 @@ stmkernel() { dotnet "$repo/src/StmKernel.Cli/bin/Release/net10.0/stmkernel.dll"
 
 for task in "${tasks[@]}"; do
   [ -n "${modes[$task]:-}" ] || { echo "$0: unknown task '$task' (restore, sr2, sr4)" >&2; exit 2; }
-  from=(); [ "$task" = real ] && from=("${real[@]}")
+  # Procedural sets use the baseline generator: the tables before session 4 were made with it, so they reproduce.
+  from=(--surface baseline); [ "$task" = real ] && from=("${real[@]}")
   for mode in ${modes[$task]}; do
     set_dir="$out/sets/$task/$mode"
     [ -f "$set_dir/manifest.json" ] || stmkernel degrade --mode "$mode" --count 24 --seed 7 --crop "$crop" "${from[@]}" -o "$set_dir" >/dev/null

@@ -9,7 +9,7 @@ namespace StmKernel.Cli;
 /// (split by a seeded shuffle or by a committed --splits manifest), or a --mix of both; at which pixel
 /// sizes (--pixel-nm); and whether they are line-flattened (--line-flatten).
 /// </summary>
-internal sealed record PristineOptions(string? Folder, string? SplitsFile, long SplitSeed, double Mix, ValueRange? PixelSize, bool LineFlatten)
+internal sealed record PristineOptions(string? Folder, string? SplitsFile, long SplitSeed, double Mix, ValueRange? PixelSize, bool LineFlatten, bool Baseline)
 {
     public const string Usage = """
           --pristine DIR     .npy pristine scans (default: procedural Si(001):H surfaces only)
@@ -19,6 +19,8 @@ internal sealed record PristineOptions(string? Folder, string? SplitsFile, long 
           --pixel-nm A:B     pixel sizes in nm: procedural surfaces drawn log-uniformly in [A, B], DIR scans with a
                              known pixel size resampled into it (downsampling only); default 0.195 (the paper's)
           --line-flatten     each crop loses its per-line median (clean and degraded), as real scans are exported
+          --surface S        procedural generator: realistic (default: DB chains, clusters, tip-dependent rows, …)
+                             or baseline (before those features: what the model card's procedural test sets use)
         """;
 
     /// <summary>Reads the options (all optional).</summary>
@@ -30,10 +32,12 @@ internal sealed record PristineOptions(string? Folder, string? SplitsFile, long 
         double mix = args.Double("mix", folder is null ? 0 : 1);
         string? pixel = args.Option("pixel-nm");
         bool flatten = args.Flag("line-flatten");
+        string surface = args.Option("surface") ?? "realistic";
+        if (surface is not ("realistic" or "baseline")) throw new CliException($"--surface must be realistic or baseline, got '{surface}'");
         if (splits is not null && folder is null) throw new CliException("--splits names the split of --pristine DIR's files: give --pristine too");
         if (folder is null && mix != 0) throw new CliException("--mix is the share of --pristine DIR images: give --pristine too");
         if (!(mix >= 0 && mix <= 1)) throw new CliException($"--mix must be in [0, 1], got {mix}");
-        return new PristineOptions(folder, splits, splitSeed, mix, pixel is null ? null : ParseNm(pixel), flatten);
+        return new PristineOptions(folder, splits, splitSeed, mix, pixel is null ? null : ParseNm(pixel), flatten, surface == "baseline");
     }
 
     /// <summary>The pixel-size range the data covers, in metres (the model's "pixel_size_m").</summary>
@@ -55,7 +59,8 @@ internal sealed record PristineOptions(string? Folder, string? SplitsFile, long 
     public IPristineSource Build(long seed, int crop)
     {
         var pixel = PixelSize ?? ValueRange.Fixed(0.195e-9);
-        var procedural = new ProceduralSource(ProceduralSource.DefaultParameters, seed, pixel);
+        var surface = Baseline ? Synthesis.Surface.SurfaceParameters.Baseline with { Width = 256, Height = 256 } : ProceduralSource.DefaultParameters;
+        var procedural = new ProceduralSource(surface, seed, pixel);
         if (Folder is null) return procedural;
         NpyFolderSource real;
         try
@@ -69,9 +74,11 @@ internal sealed record PristineOptions(string? Folder, string? SplitsFile, long 
     }
 
     /// <summary>A short name of the data for the training provenance.</summary>
-    public string DataName => Folder is null ? "procedural Si(001):H"
+    public string DataName => Folder is null ? Procedural
         : Mix >= 1 ? Path.GetFileName(Path.GetFullPath(Folder))
-        : FormattableString.Invariant($"procedural Si(001):H + {Mix:0.##} {Path.GetFileName(Path.GetFullPath(Folder))}");
+        : FormattableString.Invariant($"{Procedural} + {Mix:0.##} {Path.GetFileName(Path.GetFullPath(Folder))}");
+
+    private string Procedural => Baseline ? "procedural Si(001):H (baseline)" : "procedural Si(001):H (realistic)";
 
     private static ValueRange ParseNm(string text)
     {

@@ -4,8 +4,8 @@ namespace StmKernel.Synthesis.Tests;
 
 public class GeneratorTests
 {
-    /// <summary>No defects and no noise: the lattice and the steps alone.</summary>
-    private static readonly SurfaceParameters Bare = new()
+    /// <summary>No defects and no noise: the lattice and the steps alone (issue 15's realism features off too).</summary>
+    internal static readonly SurfaceParameters Bare = SurfaceParameters.Baseline with
     {
         Width = 160, Height = 160,
         DanglingBondFraction = ValueRange.Fixed(0), DimerVacancyFraction = ValueRange.Fixed(0),

@@ -25,10 +25,12 @@ internal sealed class LatticePattern
     /// <param name="rowPeakToPeak">Corrugation across rows.</param>
     /// <param name="secondHarmonic">Second harmonic of the row profile relative to the first.</param>
     /// <param name="dimerPeakToPeak">Corrugation along rows.</param>
+    /// <param name="beanSkew">Tilt of the dimer beans (−1..1): shifts weight between the two oblique dimer terms.</param>
+    /// <param name="tipSigma">Gaussian σ (px) of the tip's transfer function relative to the row fundamental: harmonics and dimers fade, the row corrugation stays.</param>
     /// <param name="phaseAlong">Lattice registration along the rows (px).</param>
     /// <param name="phaseAcross">Lattice registration across the rows (px).</param>
     public LatticePattern(double rowAngle, double rowPeriod, double dimerPeriod, double rowPeakToPeak,
-        double secondHarmonic, double dimerPeakToPeak, double phaseAlong, double phaseAcross)
+        double secondHarmonic, double dimerPeakToPeak, double beanSkew, double tipSigma, double phaseAlong, double phaseAcross)
     {
         RowAngle = rowAngle;
         PhaseAlong = phaseAlong;
@@ -37,15 +39,16 @@ internal sealed class LatticePattern
         DimerPeriod = dimerPeriod;
         // (frequency along the row, across the row, amplitude) in the terrace frame. The dimer term
         // is the along-row cosine times the row envelope (1 + cos)/2, expanded into three cosines:
-        // bright beans sit on the rows, the troughs stay dark.
+        // bright beans sit on the rows, the troughs stay dark. Unequal oblique terms (skew t) tilt the
+        // beans, as an asymmetric tip images the two atoms of a dimer differently.
         double fr = 1 / rowPeriod, fd = 1 / dimerPeriod;
         var terms = new (double Fu, double Fv, double A)[]
         {
             (0, fr, rowPeakToPeak / 2),
             (0, 2 * fr, -rowPeakToPeak / 2 * secondHarmonic), // negative: flat bright tops, narrow dark troughs
             (fd, 0, dimerPeakToPeak / 4),
-            (fd, fr, dimerPeakToPeak / 8),
-            (fd, -fr, dimerPeakToPeak / 8),
+            (fd, fr, dimerPeakToPeak * (1 + beanSkew) / 8),
+            (fd, -fr, dimerPeakToPeak * (1 - beanSkew) / 8),
         };
         var fx = new List<double>(); var fy = new List<double>(); var ph = new List<double>(); var amp = new List<double>();
         double c = Math.Cos(rowAngle), s = Math.Sin(rowAngle);
@@ -57,7 +60,9 @@ internal sealed class LatticePattern
             fx.Add(2 * Math.PI * gx);
             fy.Add(2 * Math.PI * gy);
             ph.Add(2 * Math.PI * (fu * phaseAlong + fv * phaseAcross));
-            amp.Add(a);
+            // A blunter tip images finer detail with less contrast: the Gaussian transfer function,
+            // normalised to 1 at the row frequency so that the drawn row corrugation is what is seen.
+            amp.Add(a * Math.Exp(-2 * Math.PI * Math.PI * tipSigma * tipSigma * (fu * fu + fv * fv - fr * fr)));
         }
         _fx = fx.ToArray(); _fy = fy.ToArray(); _phase = ph.ToArray(); _amp = amp.ToArray();
     }
@@ -74,8 +79,11 @@ internal sealed class LatticePattern
     private readonly double[] _rowCos = new double[5], _rowSin = new double[5];
     private int _row = int.MinValue;
 
-    /// <summary>Height of the pattern at pixel (x, y) of an image <paramref name="width"/> wide.</summary>
-    public double HeightAt(int x, int y, int width)
+    /// <summary>
+    /// Height of the pattern at pixel (x, y) of an image <paramref name="width"/> wide, the lattice of
+    /// scan line y displaced by <paramref name="shift"/> px along +x (scan jitter; one value per line).
+    /// </summary>
+    public double HeightAt(int x, int y, int width, double shift)
     {
         int n = _amp.Length;
         if (_colCos is null || _colCos.Length != n * width)
@@ -88,7 +96,13 @@ internal sealed class LatticePattern
         }
         if (y != _row)
         {
-            for (int i = 0; i < n; i++) { _rowCos[i] = Math.Cos(_fy[i] * y + _phase[i]); _rowSin[i] = Math.Sin(_fy[i] * y + _phase[i]); }
+            // A shift d along x is a phase −fx·d of every component: still one cosine per row.
+            for (int i = 0; i < n; i++)
+            {
+                double phase = _fy[i] * y + _phase[i] - _fx[i] * shift;
+                _rowCos[i] = Math.Cos(phase);
+                _rowSin[i] = Math.Sin(phase);
+            }
             _row = y;
         }
         double h = 0;

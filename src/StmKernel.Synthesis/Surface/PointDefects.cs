@@ -10,7 +10,7 @@ internal static class PointDefects
     /// <summary>Numbers of each defect actually placed.</summary>
     public readonly record struct Counts(int DanglingBonds, int Vacancies, int Clusters);
 
-    public static Counts Render(Rng rng, Plane heights, int[] terrace, Func<int, LatticePattern> patternOf, SurfaceParameters sp)
+    public static Counts Render(Rng rng, Plane heights, LatticeSites lattice, SurfaceParameters sp)
     {
         int w = heights.Width, h = heights.Height;
         double px = sp.PixelSize;
@@ -23,16 +23,14 @@ internal static class PointDefects
         int dbs = 0;
         for (int i = 0; i < dbEvents; i++)
         {
-            if (!TrySite(rng, terrace, w, h, patternOf, out var site, out var pattern)) continue;
+            if (!lattice.TryDraw(rng, out var site)) continue;
             double amp = sp.DanglingBondHeight.Sample(rng);
             bool pair = rng.Bernoulli(sp.DanglingBondPairFraction);
             int side = rng.Bernoulli(0.5) ? 1 : -1;
             foreach (int s in pair ? new[] { -1, 1 } : new[] { side })
             {
                 double x = site.X + s * atomOffset * site.AcrossX, y = site.Y + s * atomOffset * site.AcrossY;
-                // The ~1 nm protrusion plus a weak, wider screening halo (~2 nm).
-                Stamp(heights, x, y, amp, dbSigma, dbSigma, 0);
-                Stamp(heights, x, y, 0.08 * amp, 2.2 * dbSigma, 2.2 * dbSigma, 0);
+                StampDanglingBond(heights, x, y, amp, dbSigma);
                 dbs++;
             }
         }
@@ -41,7 +39,8 @@ internal static class PointDefects
         int missing = 0;
         for (int i = 0; i < dvEvents; i++)
         {
-            if (!TrySite(rng, terrace, w, h, patternOf, out var site, out var pattern)) continue;
+            if (!lattice.TryDraw(rng, out var site)) continue;
+            var pattern = site.Pattern;
             double depth = sp.VacancyDepth.Sample(rng);
             double c = Math.Cos(pattern.RowAngle), s = Math.Sin(pattern.RowAngle);
             // 1+2 complex: a missing dimer, one kept, then two missing, along the row.
@@ -49,7 +48,7 @@ internal static class PointDefects
             foreach (int j in offsets)
             {
                 double x = site.X + j * pattern.DimerPeriod * c, y = site.Y + j * pattern.DimerPeriod * s;
-                Stamp(heights, x, y, -depth, 0.6 * pattern.DimerPeriod, 0.45 * pattern.RowPeriod, pattern.RowAngle);
+                GaussianStamp.Add(heights, x, y, -depth, 0.6 * pattern.DimerPeriod, 0.45 * pattern.RowPeriod, pattern.RowAngle);
                 missing++;
             }
         }
@@ -58,41 +57,17 @@ internal static class PointDefects
         int clusters = 0;
         for (int i = 0; i < clusterEvents; i++)
         {
-            if (!TrySite(rng, terrace, w, h, patternOf, out var site, out var pattern)) continue;
-            Stamp(heights, site.X, site.Y, rng.Uniform(0.6e-10, 1.0e-10), 0.35e-9 / px, 0.55e-9 / px, pattern.RowAngle);
+            if (!lattice.TryDraw(rng, out var site)) continue;
+            GaussianStamp.Add(heights, site.X, site.Y, rng.Uniform(0.6e-10, 1.0e-10), 0.35e-9 / px, 0.55e-9 / px, site.Pattern.RowAngle);
             clusters++;
         }
         return new Counts(dbs, missing, clusters);
     }
 
-    /// <summary>A uniformly drawn point snapped to the nearest dimer of its terrace; false when the site falls off the image or on another terrace.</summary>
-    private static bool TrySite(Rng rng, int[] terrace, int w, int h, Func<int, LatticePattern> patternOf,
-        out (double X, double Y, double AcrossX, double AcrossY) site, out LatticePattern pattern)
+    /// <summary>One dangling bond at (x, y): the ~1 nm protrusion (σ <paramref name="sigma"/> px) plus a weak, wider screening halo (~2 nm).</summary>
+    public static void StampDanglingBond(Plane heights, double x, double y, double amp, double sigma)
     {
-        double x = rng.Uniform(0, w), y = rng.Uniform(0, h);
-        int n = terrace[Math.Min(h - 1, (int)y) * w + Math.Min(w - 1, (int)x)];
-        pattern = patternOf(n);
-        site = pattern.NearestDimer(x, y);
-        int sx = (int)Math.Round(site.X), sy = (int)Math.Round(site.Y);
-        return sx >= 0 && sy >= 0 && sx < w && sy < h && terrace[sy * w + sx] == n;
-    }
-
-    /// <summary>Adds an anisotropic Gaussian (σ along / across the direction <paramref name="angle"/>) within 3.5 σ.</summary>
-    private static void Stamp(Plane p, double cx, double cy, double amp, double sigmaAlong, double sigmaAcross, double angle)
-    {
-        double reach = 3.5 * Math.Max(sigmaAlong, sigmaAcross);
-        int x0 = Math.Max(0, (int)Math.Floor(cx - reach)), x1 = Math.Min(p.Width - 1, (int)Math.Ceiling(cx + reach));
-        int y0 = Math.Max(0, (int)Math.Floor(cy - reach)), y1 = Math.Min(p.Height - 1, (int)Math.Ceiling(cy + reach));
-        double c = Math.Cos(angle), s = Math.Sin(angle);
-        double ia = 1 / (2 * sigmaAlong * sigmaAlong), ic = 1 / (2 * sigmaAcross * sigmaAcross);
-        for (int y = y0; y <= y1; y++)
-        {
-            for (int x = x0; x <= x1; x++)
-            {
-                double dx = x - cx, dy = y - cy;
-                double u = dx * c + dy * s, v = -dx * s + dy * c;
-                p[y, x] += (float)(amp * Math.Exp(-u * u * ia - v * v * ic));
-            }
-        }
+        GaussianStamp.Add(heights, x, y, amp, sigma, sigma, 0);
+        GaussianStamp.Add(heights, x, y, 0.08 * amp, 2.2 * sigma, 2.2 * sigma, 0);
     }
 }

@@ -42,4 +42,29 @@ public sealed class PristineSurface
 /// <param name="EtchPits">Number of etch pits placed.</param>
 public sealed record SurfaceDescription(long Seed, double RowAngleDegrees, double MiscutDegrees, double MiscutDirectionDegrees,
     double TerraceWidth, double RowCorrugation, double DimerCorrugation, int DanglingBonds, int DimerVacancies,
-    int BrightClusters, int EtchPits);
+    int BrightClusters, int EtchPits)
+{
+    /// <summary>Second harmonic of the row profile drawn for this image's tip.</summary>
+    public double RowSecondHarmonic { get; init; }
+
+    /// <summary>Bean tilt drawn for this image's tip.</summary>
+    public double BeanSkew { get; init; }
+
+    /// <summary>Tip transfer σ (m) drawn for this image.</summary>
+    public double TipBlurSigma { get; init; }
+
+    /// <summary>Number of dangling-bond chains placed.</summary>
+    public int DanglingBondChains { get; init; }
+
+    /// <summary>Number of dangling bonds in those chains.</summary>
+    public int ChainDanglingBonds { get; init; }
+
+    /// <summary>Number of bright adsorbate clusters placed.</summary>
+    public int Adsorbates { get; init; }
+
+    /// <summary>Number of dark clusters placed.</summary>
+    public int DarkClusters { get; init; }
+
+    /// <summary>Number of charge halos placed.</summary>
+    public int ChargeHalos { get; init; }
+}

@@ -4,7 +4,10 @@ namespace StmKernel.Synthesis.Surface;
 /// Procedural pristine Si(001):H 2×1 topography in filled states: dimer rows on terraces separated by
 /// single-layer steps (rows rotated 90° across each), straight S_A and kinked S_B edges, dangling
 /// bonds, dimer vacancies and 1+2 complexes, bright clusters, etch pits and an instrument noise
-/// floor. Deterministic: the same parameters and seed give the same surface, bit for bit.
+/// floor; since issue 15 also a per-image tip-dependent row and dimer profile, line-to-line lattice
+/// jitter, dangling-bond chains, multi-lobe bright and dark clusters and charge halos.
+/// Every feature draws from its own derived stream (Rng.Derive(seed, k)), so adding or
+/// switching off one leaves the others' draws unchanged. Deterministic: the same parameters and seed give the same surface, bit for bit.
 /// </summary>
 public static class SiH2x1Generator
 {
@@ -37,13 +40,20 @@ public static class SiH2x1Generator
         var steps = new StepField(w, h, downRad, terraceWidthPx, IsStraight,
             (k, straight, len) => EdgeProfile(Rng.Derive(seed, 1, k), straight, len, sp, terraceWidthPx));
 
+        // The tip is one per image: the same row profile and bean tilt on every terrace.
+        var tip = Rng.Derive(seed, 6);
+        double secondHarmonic = sp.RowSecondHarmonic + tip.Uniform(-sp.RowSecondHarmonicSpread, sp.RowSecondHarmonicSpread);
+        double beanSkew = sp.BeanSkew.Sample(tip);
+        double tipSigma = sp.TipBlurSigma.Sample(tip);
+        var jitter = LatticeJitter.Draw(Rng.Derive(seed, 7), h, sp);
+
         var patterns = new Dictionary<int, LatticePattern>();
         LatticePattern PatternOf(int n)
         {
             if (patterns.TryGetValue(n, out var p)) return p;
             var r = Rng.Derive(seed, 2, n);
             double rowPx = sp.DimerRowSpacing / px, dimerPx = sp.DimerSpacing / px;
-            p = new LatticePattern(RowAngleOf(n), rowPx, dimerPx, rowPtp, sp.RowSecondHarmonic, dimerPtp,
+            p = new LatticePattern(RowAngleOf(n), rowPx, dimerPx, rowPtp, secondHarmonic, dimerPtp, beanSkew, tipSigma / px,
                 r.Uniform(0, dimerPx), r.Uniform(0, rowPx));
             patterns[n] = p;
             return p;
@@ -66,16 +76,25 @@ public static class SiH2x1Generator
                 double z = -sp.StepHeight * level;
                 if (sp.LevelMiscut && !double.IsInfinity(terraceWidthPx)) z += sp.StepHeight * downhillPos / terraceWidthPx;
                 if (n != lastTerrace) { pattern = PatternOf(n); lastTerrace = n; }
-                z += pattern!.HeightAt(x, y, w);
+                z += pattern!.HeightAt(x, y, w, jitter[y]);
                 heights[y, x] = (float)z;
                 terrace[y * w + x] = n;
             }
         }
 
-        var counts = PointDefects.Render(Rng.Derive(seed, 4), heights, terrace, PatternOf, sp);
+        var lattice = new LatticeSites(terrace, w, h, PatternOf);
+        var counts = PointDefects.Render(Rng.Derive(seed, 4), heights, lattice, sp);
+        var chains = DanglingBondChains.Render(Rng.Derive(seed, 8), heights, lattice, sp);
+        int adsorbates = Clusters.Render(Rng.Derive(seed, 9), heights, sp, sp.AdsorbateDensity, sp.AdsorbateHeight, +1);
+        int darkClusters = Clusters.Render(Rng.Derive(seed, 10), heights, sp, sp.DarkClusterDensity, sp.DarkClusterDepth, -1);
+        int halos = ChargeHalos.Render(Rng.Derive(seed, 11), heights, sp);
         AddNoise(Rng.Derive(seed, 5), heights, sp);
         var description = new SurfaceDescription(seed, rowAngle, miscut, downhill, terraceWidthPx * px, rowPtp, dimerPtp,
-            counts.DanglingBonds, counts.Vacancies, counts.Clusters, pits.Count);
+            counts.DanglingBonds, counts.Vacancies, counts.Clusters, pits.Count)
+        {
+            RowSecondHarmonic = secondHarmonic, BeanSkew = beanSkew, TipBlurSigma = tipSigma, DanglingBondChains = chains.Chains,
+            ChainDanglingBonds = chains.DanglingBonds, Adsorbates = adsorbates, DarkClusters = darkClusters, ChargeHalos = halos,
+        };
         return new PristineSurface(heights, px, terrace, description);
     }
 

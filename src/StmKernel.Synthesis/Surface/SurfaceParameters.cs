@@ -6,7 +6,7 @@ namespace StmKernel.Synthesis.Surface;
 /// values in docs/synthesis.md (lattice, step height, defect densities) and the paper's imaging
 /// conditions (512 px over 100 nm).
 /// </summary>
-public sealed record SurfaceParameters
+public sealed partial record SurfaceParameters
 {
     /// <summary>Image width in pixels (fast scan axis).</summary>
     public int Width { get; init; } = 512;
@@ -107,5 +107,6 @@ public sealed record SurfaceParameters
         DimerVacancyFraction.Validate(nameof(DimerVacancyFraction));
         VacancyDepth.Validate(nameof(VacancyDepth));
         if (MiscutDegrees.Min < 0 || MiscutDegrees.Max >= 45) throw new ArgumentException("miscut must be in [0°, 45°)");
+        ValidateRealism();
     }
 }

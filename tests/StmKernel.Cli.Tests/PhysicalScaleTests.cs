@@ -162,6 +162,10 @@ public class PhysicalScaleTests
         Assert.Contains("0.4 nm/px → 0.195 nm/px (40×40 → 82×82 px)", stdout);
         var restored = StmFile.Read(output).Channels[0];
         Assert.Equal((40, 40), (restored.Width, restored.Height));
+        // The stated size becomes the result's physical size (the .npy had none): 40 px × 0.4 nm = 16 nm.
+        Assert.True(restored.PhysicalSizeKnown);
+        Assert.Equal(16e-9, restored.RealWidth, 1e-15);
+        Assert.Equal(16e-9, restored.RealHeight, 1e-15);
     }
 
     [Fact]

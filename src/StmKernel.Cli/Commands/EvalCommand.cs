@@ -54,7 +54,9 @@ public sealed class EvalCommand : ICliCommand
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         bool force = args.Flag("force");
         bool check = args.Flag("check");
+        bool ensembleGiven = args.Option("ensemble") is not null;
         int ensemble = args.Int("ensemble", 4, 2, 64);
+        if (ensembleGiven && !check) throw new CliException("--ensemble sets the members of --check's spread: give --check too");
         args.EnsureAllUsed();
         if (args.Positionals.Count > 0) throw new CliException($"unexpected argument '{args.Positionals[0]}'");
         if (modelArgs.Length == 0) throw new CliException("--models names no model");

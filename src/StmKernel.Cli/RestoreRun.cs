@@ -133,12 +133,18 @@ internal sealed class RestoreRun
         var image = new Tensor((float[])source.Data.Clone(), source.Height, source.Width);
         // 1. Conditioning the model was trained with (the capture software's line flattening).
         if (model.LineFlatten) image = new Tensor(RowAlignment.Apply(image.Data, image.Dim(1), image.Dim(0)), image.Dim(0), image.Dim(1));
-        if (_factor > 1) image = LineUpsampler.Upsample(image, _factor);
 
         // 2. Physical scale: resample into the model's pixel-size range (and back at the end), then check the lattice there.
+        // An upscaled scan is resampled as measured (its lines factor × the target apart) and line-upsampled after,
+        // so the SR model still sees every factor-th line measured.
         var scale = ScaleFor(input, source, model);
         var modelImage = scale.ToModel(image);
-        Console.Out.WriteLine($"{input}: pixel size {(source.PhysicalSizeKnown || _pixelSize is not null ? scale.Describe(image.Dim(0), image.Dim(1)) : "unknown: used as it is")}");
+        if (_factor > 1)
+        {
+            image = LineUpsampler.Upsample(image, _factor);
+            modelImage = LineUpsampler.Upsample(modelImage, _factor);
+        }
+        Console.Out.WriteLine($"{input}: pixel size {(source.PhysicalSizeKnown || _pixelSize is not null ? scale.Describe(image.Dim(0), image.Dim(1), modelImage.Dim(0), modelImage.Dim(1)) : "unknown: used as it is")}");
         if (model.LatticePeriods is { } periods && (source.PhysicalSizeKnown || _pixelSize is not null))
         {
             var verdict = LatticeCheck.Check(modelImage, Math.Sqrt(scale.TargetX * scale.TargetY), periods);
@@ -164,7 +170,7 @@ internal sealed class RestoreRun
         string how = string.Create(CultureInfo.InvariantCulture,
             $"stmkernel {_command}{(_factor > 1 ? $" x{_factor}" : "")}: model {model.Name}, {(model.Sampler is null ? "one pass" : $"{result.Steps} steps")}, seed {_seed}, " +
             $"ensemble {_ensemble}, overlap {_overlap}, tiles {result.Grid.Count}, forwards {result.NetworkEvaluations}, " +
-            $"pixel size {scale.Describe(image.Dim(0), image.Dim(1))}{(model.LineFlatten ? ", input line-flattened (median)" : "")}");
+            $"pixel size {scale.Describe(image.Dim(0), image.Dim(1), modelImage.Dim(0), modelImage.Dim(1))}{(model.LineFlatten ? ", input line-flattened (median)" : "")}");
         string name = string.IsNullOrEmpty(source.Channel) ? "Z" : source.Channel; // an .npy has no channel name
         var restored = Derived(source, restoredData, $"{name} restored", how);
         var channels = new List<StmImage> { restored };
@@ -204,7 +210,7 @@ internal sealed class RestoreRun
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{input}: invented map: {flagged:P1} of the pixels flagged (score > {InventedMap.FlagThreshold}){(checkPng is null ? "" : $"; figure {Path.GetFileName(checkPng)}")}"));
         }
-        if (result.Uncertainty is { ShouldWarn: true } report) WarnUncertain(input, report, restored);
+        if (result.Uncertainty is { ShouldWarn: true } report) WarnUncertain(input, report, restored, (double)image.Dim(1) / modelImage.Dim(1), (double)image.Dim(0) / modelImage.Dim(0));
         return (result.Grid.Count, result.NetworkEvaluations);
     }
 
@@ -248,13 +254,16 @@ internal sealed class RestoreRun
         };
     }
 
-    private static void WarnUncertain(string input, UncertaintyReport report, StmImage image)
+    /// <summary>The report's regions were found at the model's scale: <paramref name="sx"/>, <paramref name="sy"/> map them to the scan's pixels.</summary>
+    private static void WarnUncertain(string input, UncertaintyReport report, StmImage image, double sx, double sy)
     {
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"warning: {input}: the ensemble members disagree in {report.Regions.Count} region(s), {report.FlaggedFraction:P1} of the image: " +
             $"the model is inventing structure there; do not trust it, re-acquire (docs/uncertainty.md)"));
-        foreach (var r in report.Regions.Take(5))
+        foreach (var m in report.Regions.Take(5))
         {
+            int x0 = (int)Math.Floor(m.X * sx), y0 = (int)Math.Floor(m.Y * sy);
+            var r = new { X = x0, Y = y0, Width = Math.Min(image.Width - x0, (int)Math.Ceiling(m.Width * sx)), Height = Math.Min(image.Height - y0, (int)Math.Ceiling(m.Height * sy)), m.MaxDisagreement };
             string physical = image.PhysicalSizeKnown
                 ? string.Create(CultureInfo.InvariantCulture,
                     $" = x {r.X * image.PixelSizeX * 1e9:F1}–{(r.X + r.Width) * image.PixelSizeX * 1e9:F1} nm, y {r.Y * image.PixelSizeY * 1e9:F1}–{(r.Y + r.Height) * image.PixelSizeY * 1e9:F1} nm")

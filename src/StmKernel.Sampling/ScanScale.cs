@@ -47,6 +47,12 @@ public sealed record ScanScale(double PixelX, double PixelY, double TargetX, dou
     public string Describe(int height, int width)
     {
         var (h, w) = TargetSize(height, width);
+        return Describe(height, width, h, w);
+    }
+
+    /// <summary>The same with the model-scale size given (an upscaled scan is resampled before its lines are repeated).</summary>
+    public string Describe(int height, int width, int h, int w)
+    {
         string Nm(double x, double y) => Math.Abs(x / y - 1) < 1e-3
             ? FormattableString.Invariant($"{x * 1e9:0.###} nm/px")
             : FormattableString.Invariant($"{x * 1e9:0.###}×{y * 1e9:0.###} nm/px");

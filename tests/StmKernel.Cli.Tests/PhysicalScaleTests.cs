@@ -169,6 +169,30 @@ public class PhysicalScaleTests
     }
 
     [Fact]
+    public void AnUpscaleIsResampledAsMeasuredAndKeepsEveryFactorthLineStructure()
+    {
+        string dir = TestData.TempDir();
+        string plain = TinyModel(dir, "m", pixelRange: (0.15e-9, 0.15e-9));
+        var set = WeightSet.Load(plain);
+        set.Metadata.Task = "sr2";
+        string model = Path.Combine(dir, "sr2.stmw");
+        set.SaveStmw(model);
+        // 45 px of 0.1 nm, 20 measured lines 0.2 nm apart (a ×2 sparse scan of a square 4.5 × 4 nm field).
+        string input = TestData.GwyInput(dir, "in.gwy", 45, 20, pixel: 0.1e-9);
+        var source = StmFile.Read(input).Channels[0];
+        Assert.Equal(0.1e-9, source.PixelSizeY, 1e-20); // GwyInput makes square pixels: give the lines their spacing
+        string output = Path.Combine(dir, "out.gwy");
+
+        var (code, stdout, _) = Run("upscale", input, "--factor", "2", "-o", output, "--model", model, "--pixel-size", "0.1nm", "--threads", "1");
+        Assert.Equal(0, code);
+        // Measured lines resampled to 2 × 0.15 nm apart before the repeat: 20 · 0.2 / 0.3 = 13.3 → 13, then 26 lines;
+        // 45 · 0.1 / 0.15 = 30 columns. Resampling the repeated 40 lines instead would give 27 (odd: the pairs would be mixed).
+        Assert.Contains("(45×40 → 30×26 px)", stdout);
+        var restored = StmFile.Read(output).Channels[0];
+        Assert.Equal((45, 40), (restored.Width, restored.Height));
+    }
+
+    [Fact]
     public void AResampledRestoreKeepsThePixelCountAndPhysicalSize()
     {
         string dir = TestData.TempDir();

@@ -18,6 +18,13 @@ public enum PredictionType
 
     /// <summary>The velocity x0 − ε of the linear path (flow matching; JSON "velocity").</summary>
     Velocity,
+
+    /// <summary>
+    /// DDIM's v = √ᾱ·ε − √(1−ᾱ)·x0 (Salimans &amp; Ho 2022; JSON "v_prediction" as diffusers'
+    /// <c>prediction_type</c>): x̂0 = √ᾱ·x_t − √(1−ᾱ)·v̂ and ε̂ = √(1−ᾱ)·x_t + √ᾱ·v̂, well conditioned at every t,
+    /// also at ᾱ = 0 (zero terminal SNR), where x̂0 = −v̂. Not the flow-matching <see cref="Velocity"/>.
+    /// </summary>
+    VPrediction,
 }
 
 /// <summary>The noise schedule / probability path.</summary>

@@ -7,8 +7,8 @@ namespace StmKernel.UNet.Weights;
 /// <summary>
 /// How a model file must be sampled: carried in the weights' metadata as a JSON object
 /// <c>"sampler": {"kind", "prediction", "schedule", "num_train_timesteps", "time_scale", "solver",
-/// "default_steps", "timestep_spacing", "clip_sample"}</c>, so a file always runs with the sampler it was
-/// trained for.
+/// "default_steps", "timestep_spacing", "clip_sample", "zero_terminal_snr"}</c>, so a file always runs with the
+/// sampler it was trained for.
 /// </summary>
 /// <remarks>
 /// Time units: DDIM works on integer timesteps 0 … T−1 (T = <see cref="NumTrainTimesteps"/>); flow
@@ -20,7 +20,7 @@ public sealed record SamplerSettings
     /// <summary>DDIM or flow matching.</summary>
     public SamplerKind Kind { get; init; }
 
-    /// <summary>What the network predicts; must be ε for DDIM and velocity for flow matching.</summary>
+    /// <summary>What the network predicts: ε or v (<see cref="PredictionType.VPrediction"/>) for DDIM, velocity for flow matching.</summary>
     public PredictionType Prediction { get; init; }
 
     /// <summary>Cosine (DDIM) or linear path (flow matching).</summary>
@@ -47,12 +47,26 @@ public sealed record SamplerSettings
     /// </summary>
     public bool ClipSample { get; init; } = true;
 
+    /// <summary>
+    /// DDIM: rescale the cosine schedule to zero terminal SNR (Lin et al. 2024; diffusers'
+    /// <c>rescale_betas_zero_snr</c>): √ᾱ ← (√ᾱ − √ᾱ_{T−1})·√ᾱ_0/(√ᾱ_0 − √ᾱ_{T−1}), so ᾱ_{T−1} = 0 exactly and
+    /// x_{T−1} is pure noise, as the sampler's start is. Needs v-prediction (ε says nothing about x0 at ᾱ = 0).
+    /// JSON "zero_terminal_snr", default false (every file written before it).
+    /// </summary>
+    public bool ZeroTerminalSnr { get; init; }
+
     /// <summary>DDIM, cosine schedule, T = 1000, ε-prediction, integer timesteps, trailing spacing, clipping, 10 steps.</summary>
     public static SamplerSettings Ddim { get; } = new()
     {
         Kind = SamplerKind.Ddim, Prediction = PredictionType.Epsilon, Schedule = NoiseSchedule.Cosine,
         TimeScale = 1, Solver = null, DefaultSteps = 10,
     };
+
+    /// <summary>
+    /// <see cref="Ddim"/> with v-prediction on the zero-terminal-SNR cosine schedule (<c>train --method ddim-v</c>):
+    /// the first step from pure noise then predicts x̂0 = −v̂, from the condition alone.
+    /// </summary>
+    public static SamplerSettings DdimV { get; } = Ddim with { Prediction = PredictionType.VPrediction, ZeroTerminalSnr = true };
 
     /// <summary>Flow matching, linear path, velocity, network time t·1000, RK2 midpoint, 2 steps.</summary>
     public static SamplerSettings FlowMatching { get; } = new()
@@ -83,10 +97,11 @@ public sealed record SamplerSettings
     public string Describe()
     {
         var j = ToJson();
+        string prediction = Prediction == PredictionType.VPrediction ? "v" : (string)j["prediction"]!;
         string text = string.Create(CultureInfo.InvariantCulture,
-            $"{j["kind"]}, {j["prediction"]} prediction, {j["schedule"]} schedule, T = {NumTrainTimesteps}, time scale {TimeScale:G}, {DefaultSteps} steps by default");
+            $"{j["kind"]}, {prediction} prediction, {j["schedule"]} schedule, T = {NumTrainTimesteps}, time scale {TimeScale:G}, {DefaultSteps} steps by default");
         return Kind == SamplerKind.Ddim
-            ? text + $", {j["timestep_spacing"]} timesteps{(ClipSample ? ", clipped x0" : "")}"
+            ? text + $", {j["timestep_spacing"]} timesteps{(ClipSample ? ", clipped x0" : "")}{(ZeroTerminalSnr ? ", zero terminal SNR" : "")}"
             : text + $", solver {j["solver"]}";
     }
 
@@ -95,7 +110,10 @@ public sealed record SamplerSettings
     {
         if (Kind == SamplerKind.Ddim)
         {
-            if (Prediction != PredictionType.Epsilon) throw new InvalidDataException("sampler: DDIM needs prediction \"epsilon\"");
+            if (Prediction is not (PredictionType.Epsilon or PredictionType.VPrediction))
+                throw new InvalidDataException("sampler: DDIM needs prediction \"epsilon\" or \"v_prediction\"");
+            if (ZeroTerminalSnr && Prediction != PredictionType.VPrediction)
+                throw new InvalidDataException("sampler: zero_terminal_snr needs prediction \"v_prediction\" (ε is undefined where ᾱ = 0)");
             if (Schedule != NoiseSchedule.Cosine) throw new InvalidDataException("sampler: DDIM needs schedule \"cosine\"");
             if (Solver != null) throw new InvalidDataException("sampler: DDIM takes no ODE solver");
             if (NumTrainTimesteps < 2) throw new InvalidDataException($"sampler: num_train_timesteps {NumTrainTimesteps} must be ≥ 2");
@@ -107,6 +125,7 @@ public sealed record SamplerSettings
             if (Prediction != PredictionType.Velocity) throw new InvalidDataException("sampler: flow matching needs prediction \"velocity\"");
             if (Schedule != NoiseSchedule.Linear) throw new InvalidDataException("sampler: flow matching needs schedule \"linear\"");
             if (Solver == null) throw new InvalidDataException("sampler: flow matching needs solver \"euler\" or \"rk2\"");
+            if (ZeroTerminalSnr) throw new InvalidDataException("sampler: zero_terminal_snr is a DDIM setting (flow matching has no ᾱ schedule)");
         }
         if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) throw new InvalidDataException($"sampler: time_scale {TimeScale} must be a positive number");
         if (DefaultSteps < 1) throw new InvalidDataException($"sampler: default_steps {DefaultSteps} must be ≥ 1");
@@ -114,7 +133,7 @@ public sealed record SamplerSettings
 
     /// <summary>
     /// Reads the metadata's "sampler" object (as written by <see cref="ModelMetadata"/>, see
-    /// docs/weights-format.md; the optional "timestep_spacing" and "clip_sample" are ours). "kind" is required; every other key defaults to the
+    /// docs/weights-format.md; the optional "timestep_spacing", "clip_sample" and "zero_terminal_snr" are ours). "kind" is required; every other key defaults to the
     /// kind's preset (<see cref="Ddim"/>, <see cref="FlowMatching"/>). Unknown values,
     /// wrong types and unsupported combinations throw <see cref="InvalidDataException"/> naming
     /// <paramref name="source"/> and the key.
@@ -133,7 +152,8 @@ public sealed record SamplerSettings
             };
             s = s with
             {
-                Prediction = Parse(obj, "prediction", s.Prediction, ("epsilon", PredictionType.Epsilon), ("velocity", PredictionType.Velocity)),
+                Prediction = Parse(obj, "prediction", s.Prediction,
+                    ("epsilon", PredictionType.Epsilon), ("velocity", PredictionType.Velocity), ("v_prediction", PredictionType.VPrediction)),
                 Schedule = Parse(obj, "schedule", s.Schedule, ("cosine", NoiseSchedule.Cosine), ("linear", NoiseSchedule.Linear)),
                 NumTrainTimesteps = (int)Number(obj, "num_train_timesteps", s.NumTrainTimesteps, integer: true),
                 TimeScale = Number(obj, "time_scale", s.TimeScale, integer: false),
@@ -141,6 +161,7 @@ public sealed record SamplerSettings
                 Spacing = Parse(obj, "timestep_spacing", s.Spacing,
                     ("trailing", TimestepSpacing.Trailing), ("leading", TimestepSpacing.Leading), ("linspace", TimestepSpacing.Linspace)),
                 ClipSample = Bool(obj, "clip_sample", s.ClipSample),
+                ZeroTerminalSnr = Bool(obj, "zero_terminal_snr", s.ZeroTerminalSnr),
             };
             // Flow matching names its ODE solver; DDIM files omit the key (docs/weights-format.md).
             if (Text(obj, "solver") is not null)
@@ -154,7 +175,7 @@ public sealed record SamplerSettings
         }
     }
 
-    /// <summary>The metadata object with every key written explicitly ("solver" only for flow matching).</summary>
+    /// <summary>The metadata object with every key written explicitly ("solver" only for flow matching, "zero_terminal_snr" only for DDIM).</summary>
     public JsonObject ToJson()
     {
         var obj = new JsonObject();
@@ -163,14 +184,18 @@ public sealed record SamplerSettings
     }
 
     /// <summary>
-    /// Writes every known key into <paramref name="obj"/> ("solver" only for flow matching, removed otherwise),
+    /// Writes every known key into <paramref name="obj"/> ("solver" only for flow matching and "zero_terminal_snr" only
+    /// for DDIM, each removed otherwise),
     /// leaving any other key as it is, so a load-and-save round trip keeps fields this build does not know.
     /// </summary>
     public void WriteTo(JsonObject obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         obj["kind"] = Kind == SamplerKind.Ddim ? "ddim" : "fm";
-        obj["prediction"] = Prediction == PredictionType.Epsilon ? "epsilon" : "velocity";
+        obj["prediction"] = Prediction switch
+        {
+            PredictionType.Epsilon => "epsilon", PredictionType.VPrediction => "v_prediction", _ => "velocity",
+        };
         obj["schedule"] = Schedule == NoiseSchedule.Cosine ? "cosine" : "linear";
         obj["num_train_timesteps"] = NumTrainTimesteps;
         obj["time_scale"] = TimeScale;
@@ -182,6 +207,8 @@ public sealed record SamplerSettings
         obj["clip_sample"] = ClipSample;
         if (Solver is OdeSolver solver) obj["solver"] = solver == OdeSolver.Euler ? "euler" : "rk2";
         else obj.Remove("solver");
+        if (Kind == SamplerKind.Ddim) obj["zero_terminal_snr"] = ZeroTerminalSnr;
+        else obj.Remove("zero_terminal_snr");
     }
 
     private static string? Text(JsonObject obj, string key)

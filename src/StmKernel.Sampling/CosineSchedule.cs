@@ -39,13 +39,13 @@ public sealed class CosineSchedule
         }
         ZeroTerminalSnr = zeroTerminalSnr;
         if (!zeroTerminalSnr) return;
-        double s0 = Math.Sqrt(_alphaBar[0]), sT = Math.Sqrt(_alphaBar[T - 1]);
+        double ab0 = _alphaBar[0], s0 = Math.Sqrt(ab0), sT = Math.Sqrt(_alphaBar[T - 1]);
         for (int i = 0; i < T; i++)
         {
             double s = (Math.Sqrt(_alphaBar[i]) - sT) * s0 / (s0 - sT);
             _alphaBar[i] = s * s;
         }
-        _alphaBar[0] = s0 * s0;      // exactly as before the rescale (the formula maps s0 to s0 up to rounding)
+        _alphaBar[0] = ab0;          // exactly as before the rescale (the formula maps s0 to s0 up to rounding)
         _alphaBar[T - 1] = 0;        // exactly zero: x_{T−1} is pure noise
         for (int i = 0; i < T; i++) _beta[i] = 1 - _alphaBar[i] / (i == 0 ? 1 : _alphaBar[i - 1]);
     }

@@ -22,7 +22,7 @@ public sealed record LatticeVerdict(LatticePeak? Peak, double PeriodMetres, doub
 public static class LatticeCheck
 {
     /// <summary>Peak over band median above which the scan's lattice counts as clear (calibration: docs/models.md, "Lattice check").</summary>
-    public const double ClearProminence = 200;
+    public const double ClearProminence = 500;
 
     /// <summary>
     /// How many times stronger than the model's own lattice the strongest peak must be to call a mismatch.
@@ -30,6 +30,9 @@ public static class LatticeCheck
     /// the ratio is at most 1.7, on the 20 degraded ones at most 2.4 among clear peaks; Si(111)-7×7 at 0.078 nm/px: 3.2.
     /// </summary>
     public const double Dominance = 3;
+
+    /// <summary>Half-angle (degrees) around the slow-scan axis where a peak is never taken as another lattice (a lattice has spots at several angles; line artefacts only there).</summary>
+    public const double ForeignSlowAxisCone = 20;
 
     /// <summary>Shortest period counted as a lattice (metres).</summary>
     public const double MinPeriod = 0.25e-9;
@@ -46,7 +49,9 @@ public static class LatticeCheck
         if (image.Rank != 2) throw new ArgumentException($"expected a [H, W] image, got {image.ShapeText}");
         int w = image.Dim(1), h = image.Dim(0);
         double minPx = Math.Max(2.5, MinPeriod / pixelMetres), maxPx = Math.Min(MaxPeriod / pixelMetres, Math.Min(w, h) / 4.0);
-        var peak = maxPx >= minPx ? LatticePeriod.Find(image.Data, w, h, minPx, maxPx) : null;
+        // The foreign lattice must show off the slow axis: within ±20° of it tip-change bands and streaks of
+        // degraded scans put strong, sharp power (real frame Sep24 11_33 at 0.025 nm/px: 0.289 nm at 96°, 10× its rows).
+        var peak = maxPx >= minPx ? LatticePeriod.Find(image.Data, w, h, minPx, maxPx, ForeignSlowAxisCone) : null;
         string known = string.Join(", ", modelPeriods.Select(m => FormattableString.Invariant($"{m * 1e9:0.###} nm")));
         if (peak is not { } p) return new LatticeVerdict(null, double.NaN, 0, false, $"image too small or too coarse to show a 0.25–3 nm lattice: not compared with the model's ({known})");
         // The model's own lattice, wherever it is strongest (rows, dimers, a harmonic), within the tolerance.

@@ -70,7 +70,7 @@ public class LatticePeriodTests
         Assert.Equal(5.1, skipped.PeriodPx, 5.1 * 0.02);
         Assert.True(AngleDifference(skipped.AngleDegrees, 20) < 2, $"found {skipped.AngleDegrees:F1}°");
 
-        var all = LatticePeriod.Find(image, w, h, skipSlowAxis: false)!.Value;
+        var all = LatticePeriod.Find(image, w, h, slowAxisCone: 0)!.Value;
         Assert.Equal(8.3, all.PeriodPx, 8.3 * 0.02);
         Assert.True(AngleDifference(all.AngleDegrees, 90) < 2, $"found {all.AngleDegrees:F1}°");
     }

@@ -24,10 +24,12 @@ public static class LatticePeriod
     /// <param name="height">Rows.</param>
     /// <param name="minPeriod">Shortest period searched, px (≥ 2).</param>
     /// <param name="maxPeriod">Longest period searched, px.</param>
-    /// <param name="skipSlowAxis">Skip the bins with |kx| ≤ 1 (see the type's remarks).</param>
-    public static LatticePeak? Find(ReadOnlySpan<float> data, int width, int height, double minPeriod = 2, double maxPeriod = double.PositiveInfinity, bool skipSlowAxis = true)
+    /// <param name="slowAxisCone">Half-angle (degrees) of the cone around the slow-scan axis whose bins are skipped, with |kx| ≤ 1 (see the type's remarks); 0 skips none.</param>
+    public static LatticePeak? Find(ReadOnlySpan<float> data, int width, int height, double minPeriod = 2, double maxPeriod = double.PositiveInfinity, double slowAxisCone = DefaultSlowAxisCone)
     {
         if (data.Length != (long)width * height) throw new ArgumentException($"data length {data.Length} does not match {width}×{height}");
+        if (!(slowAxisCone >= 0 && slowAxisCone < 90)) throw new ArgumentException($"slow-axis cone must be in [0°, 90°), got {slowAxisCone}°");
+        double coneTan = Math.Tan(slowAxisCone * Math.PI / 180);
         if (!(minPeriod >= 2) || !(maxPeriod >= minPeriod)) throw new ArgumentException($"period band [{minPeriod}, {maxPeriod}] px must satisfy 2 ≤ min ≤ max");
         var power = PowerSpectrum(data, width, height);
         // Prominence is against the median of the bin's own ring (|k| rounded to whole bins): that removes the
@@ -43,7 +45,7 @@ public static class LatticePeriod
             double fx = (double)u / width, fy = (double)v / height, f = Math.Sqrt(fx * fx + fy * fy);
             double period = 1 / f;
             if (period < minPeriod || period > maxPeriod) continue;
-            if (skipSlowAxis && (Math.Abs(u) <= 1 || Math.Abs(fx) <= SlowAxisTan * fy)) continue;
+            if (slowAxisCone > 0 && (Math.Abs(u) <= 1 || Math.Abs(fx) <= coneTan * fy)) continue;
             int i = Index(u, v, width, height);
             double m = ringMedian[Ring(u, v, width, height)];
             double score = m > 0 ? power[i] / m : double.PositiveInfinity;
@@ -120,8 +122,8 @@ public static class LatticePeriod
         return medians;
     }
 
-    /// <summary>tan 6°: the half-width of the skipped cone around the slow-scan axis.</summary>
-    private static readonly double SlowAxisTan = Math.Tan(6 * Math.PI / 180);
+    /// <summary>Default half-angle of the skipped cone around the slow-scan axis, degrees (the real-si001 README's ±6°).</summary>
+    public const double DefaultSlowAxisCone = 6;
 
     private static int Index(int u, int v, int width, int height) => (((v % height) + height) % height) * width + ((u % width) + width) % width;
 

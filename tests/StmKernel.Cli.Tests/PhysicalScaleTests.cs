@@ -214,6 +214,8 @@ public class PhysicalScaleTests
         Assert.Equal(source.PixelSizeY, restored.PixelSizeY, 1e-20);
         Assert.True(restored.PhysicalSizeKnown);
         Assert.All(restored.Data, v => Assert.True(float.IsFinite(v)));
+        // The processing line travels in the .gwy metadata (Gwyddion's metadata browser).
+        Assert.Contains("pixel size 0.1 nm/px → 0.15 nm/px", restored.Metadata["Processing"]);
         Assert.Equal(source.Data, written.Channels[1].Data); // the original follows unchanged
     }
 

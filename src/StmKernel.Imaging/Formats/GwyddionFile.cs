@@ -131,10 +131,16 @@ internal static partial class GwyddionFile
             meta.Add("Direction", im.Direction == ScanDirection.Forward ? "forward" : "backward");
             if (im.SlowScan is { } slowScan) meta.Add("Slow scan", slowScan);
             if (!im.PhysicalSizeKnown) meta.Add(UnknownSizeKey, "unknown (pixel units)");
+            // How a result was made (model, sampler, pixel-size resampling, conditioning) shows in Gwyddion's metadata browser.
+            foreach (string key in ProcessingKeys)
+                if (im.Metadata.TryGetValue(key, out var value)) meta.Add(key, value);
             top.Add($"/{id}/meta", meta);
         }
         SafeWrite.Write(path, s => { s.Write(Magic); top.Write(s); });
     }
+
+    /// <summary>Metadata entries of a processed image that are written as they are.</summary>
+    private static readonly string[] ProcessingKeys = ["Processing", "Scan lines", "Scan lines measured"];
 
     private static GwyObject Field(StmImage im, double[] data, string zUnit) => new GwyObject("GwyDataField")
         .Add("xres", im.Width).Add("yres", im.Height)

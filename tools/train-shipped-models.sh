@@ -25,12 +25,26 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 
 # name: task, method, seed, validation sampler steps (the shipped runs' values; every run uses batch 8
 # and a 30,000-step schedule). DDIM validates at 5 steps: at 2 its trailing-spaced sampler is far from its best.
+# ddim-v-small-restore: v-prediction with zero terminal SNR (docs/sampling.md), the fix for DDIM's
+# ill-conditioned first step; its first segment starts from the FM restore weights (same architecture).
 declare -A args=(
   [fm-small-restore]="--task restore --method fm --seed 1 --val-steps 2"
   [fm-small-sr2]="--task sr2 --method fm --seed 2 --val-steps 2"
   [ddim-small-restore]="--task restore --method ddim --seed 3 --val-steps 5"
   [fm-small-sr4]="--task sr4 --method fm --seed 4 --val-steps 2"
+  [ddim-v-small-restore]="--task restore --method ddim-v --seed 5 --val-steps 5"
+  [ae-small-restore]="--task restore --method ae --seed 21 --val-steps 1"
 )
+declare -A init=([ddim-v-small-restore]=fm-small-restore)
+# Data since session 4 (docs/models.md, "Real scans"): the realistic procedural source mixed half and half
+# with the train split of the real Si(001):H scans, pixel sizes 0.025-0.4 nm, line-flattened crops.
+# DATA=paper gives the paper's stream (procedural at 0.195 nm, no flattening).
+if [ "${DATA:-real}" = real ]; then
+  data=(--pristine "$repo/../shared/data/real-si001" --splits "$repo/data/real-si001/splits.csv" --mix 0.5
+        --pixel-nm 0.025:0.4 --line-flatten --surface realistic)
+else
+  data=()
+fi
 models=("$@")
 [ ${#models[@]} -gt 0 ] || models=(fm-small-restore fm-small-sr2 ddim-small-restore fm-small-sr4)
 
@@ -46,13 +60,14 @@ for m in "${models[@]}"; do
     n=$(basename "$last" .stmckpt); from=(--resume "$last")
   else
     n=00; from=()
-    [ -f "$repo/weights/$m.stmw" ] && from=(--init "$repo/weights/$m.stmw")
+    src=${init[$m]:-$m}
+    [ -f "$repo/weights/$src.stmw" ] && from=(--init "$repo/weights/$src.stmw")
   fi
   next=$(printf '%02d' $((10#$n + 1)))
   echo "$m: segment $next ($crop² crops) from ${from[*]:-random weights}"
   # shellcheck disable=SC2086 # the argument strings above are word lists on purpose
   setsid nice -n 5 dotnet "$rundir/bin/stmkernel.dll" train ${args[$m]} --preset small --crop "$crop" --batch 8 \
     --threads "$threads" --steps 30000 --hours "$hours" --clean-p 0.1 --validate-every 250 \
-    --checkpoint-every 250 "${from[@]}" -o "$dir/$next.stmw" >"$dir/$next.log" 2>&1 < /dev/null &
+    --checkpoint-every 250 "${data[@]}" "${from[@]}" -o "$dir/$next.stmw" >"$dir/$next.log" 2>&1 < /dev/null &
 done
 echo "running in the background; follow with: tail -c 300 $rundir/*/*.log"

@@ -1,3 +1,4 @@
+using StmKernel.UNet.Weights;
 using StmKernel.Tensors;
 using StmKernel.Sampling;
 using StmKernel.Train.Objectives;
@@ -59,11 +60,16 @@ public class ObjectiveTests
         Assert.InRange(dm.Loss(eps, new Tensor(2, 1, 8, 8)), 0, fourier ? 1e-3 : 1e-8);
     }
 
-    [Fact]
-    public void FourierDiffusionGradientMatchesFiniteDifferences()
+    /// <summary>The Fourier loss's gradient for ε and for v (with zero terminal SNR) against central differences.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FourierDiffusionGradientMatchesFiniteDifferences(bool vPrediction)
     {
         var (clean, cond) = TinyModel.Batch(2, 8, 3);
-        var dm = new DiffusionObjective(fourier: true, trainSteps: 10);   // short schedule: moderate ᾱ
+        var dm = vPrediction   // short schedule: moderate ᾱ
+            ? new DiffusionObjective(fourier: true, trainSteps: 10, prediction: PredictionType.VPrediction, zeroTerminalSnr: true)
+            : new DiffusionObjective(fourier: true, trainSteps: 10);
         var input = new Tensor(2, 2, 8, 8);
         dm.Prepare(clean, cond, new SeededRandom(4), input, new float[2]);
         var r = new Random(7);

@@ -178,13 +178,8 @@ internal sealed class RestoreRun
         StmImage? inventedChannel = null;
         if (invented is not null)
         {
-            inventedChannel = Derived(source, invented, $"{name} invented", how + ", invented map (score 0-1, flagged > 0.5)");
-            inventedChannel = new StmImage(inventedChannel.Data, inventedChannel.Width, inventedChannel.Height)
-            {
-                PixelSizeX = inventedChannel.PixelSizeX, PixelSizeY = inventedChannel.PixelSizeY, PhysicalSizeKnown = inventedChannel.PhysicalSizeKnown,
-                OffsetX = inventedChannel.OffsetX, OffsetY = inventedChannel.OffsetY, ZUnit = "", Channel = inventedChannel.Channel,
-                Direction = inventedChannel.Direction, SlowScan = inventedChannel.SlowScan, SourceFile = inventedChannel.SourceFile, Metadata = inventedChannel.Metadata,
-            };
+            // A score, not a height: no z unit.
+            inventedChannel = Derived(source, invented, $"{name} invented", how + ", invented map (score 0-1, flagged > 0.5)", zUnit: "");
             channels.Add(inventedChannel);
         }
         channels.AddRange(doc.Channels);
@@ -234,7 +229,7 @@ internal sealed class RestoreRun
     /// physical size (an upscaled image's pixels are 1/factor as tall; --pixel-size, when given, sets it)
     /// and the new line count recorded.
     /// </summary>
-    private StmImage Derived(StmImage source, Tensor data, string channel, string processing)
+    private StmImage Derived(StmImage source, Tensor data, string channel, string processing, string? zUnit = null)
     {
         int height = data.Dim(0);
         var metadata = new Dictionary<string, string>(source.Metadata)
@@ -248,7 +243,7 @@ internal sealed class RestoreRun
             // --pixel-size states the fast-axis pixel; an upscaled result's lines are that far apart too.
             PixelSizeX = _pixelSize ?? source.PixelSizeX, PixelSizeY = _pixelSize ?? source.PixelSizeY * source.Height / height,
             PhysicalSizeKnown = source.PhysicalSizeKnown || _pixelSize is not null, OffsetX = source.OffsetX, OffsetY = source.OffsetY,
-            ZUnit = source.ZUnit, Channel = channel, Direction = source.Direction, SlowScan = source.SlowScan,
+            ZUnit = zUnit ?? source.ZUnit, Channel = channel, Direction = source.Direction, SlowScan = source.SlowScan,
             BiasVolts = source.BiasVolts, Setpoint = source.Setpoint, SetpointUnit = source.SetpointUnit,
             SourceFile = source.SourceFile, Metadata = metadata,
         };

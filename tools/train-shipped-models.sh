@@ -2,13 +2,16 @@
 # Starts or continues the training runs of the four shipped models (docs/models.md), one
 # `stmkernel train` process each (THREADS threads), in the background, for at most HOURS hours.
 #
-#   [CROP=128] [THREADS=1] tools/train-shipped-models.sh RUNDIR HOURS [MODEL ...]
+#   [CROP=128] [THREADS=1] [STEPS=30000] [LR=2e-4] [WARMUP=500] [CLEAN_P=0.1] tools/train-shipped-models.sh RUNDIR HOURS [MODEL ...]
 #
 # CROP is the training crop of the new segment (default 128, the paper's and the test sets'). The shipped
 # runs' first segments used 64² crops (4× cheaper per step); a model trained only on 64² crops
 # mis-scales 128² images (each image is min/max-normalised over its own crop), so later segments train
 # at 128². A checkpoint's data stream is the step number, so a segment may change the crop.
 # THREADS is each run's thread count: one per run when several share the cores, all cores for one run.
+# STEPS is the learning-rate schedule's length (warm-up WARMUP, then cosine to 0 at STEPS); the session-1-3
+# runs used 30,000 and the session-4/5 fine-tunes a short schedule at a lower rate (docs/models.md).
+# CLEAN_P is the share of undegraded pairs.
 #
 # Each model trains in segments RUNDIR/MODEL/NN.stmw (+ NN.stmckpt, NN.log). A segment resumes from
 # the newest checkpoint of that folder (same schedule: --steps is fixed per model below); the first
@@ -34,8 +37,11 @@ declare -A args=(
   [fm-small-sr4]="--task sr4 --method fm --seed 4 --val-steps 2"
   [ddim-v-small-restore]="--task restore --method ddim-v --seed 5 --val-steps 5"
   [ae-small-restore]="--task restore --method ae --seed 21 --val-steps 1"
+  [fm-bridge-small-restore]="--task restore --method fm-bridge --seed 31 --val-steps 2"
 )
-declare -A init=([ddim-v-small-restore]=fm-small-restore)
+# fm-bridge-small-restore: flow matching from the degraded scan (+ 0.1 noise) to the clean one (docs/sampling.md);
+# its first segment starts from the FM restore weights.
+declare -A init=([ddim-v-small-restore]=fm-small-restore [fm-bridge-small-restore]=fm-small-restore)
 # Data since session 4 (docs/models.md, "Real scans"): the realistic procedural source mixed half and half
 # with the train split of the real Si(001):H scans, pixel sizes 0.025-0.4 nm, line-flattened crops.
 # DATA=paper gives the paper's stream (procedural at 0.195 nm, no flattening).
@@ -67,7 +73,8 @@ for m in "${models[@]}"; do
   echo "$m: segment $next ($crop² crops) from ${from[*]:-random weights}"
   # shellcheck disable=SC2086 # the argument strings above are word lists on purpose
   setsid nice -n 5 dotnet "$rundir/bin/stmkernel.dll" train ${args[$m]} --preset small --crop "$crop" --batch 8 \
-    --threads "$threads" --steps 30000 --hours "$hours" --clean-p 0.1 --validate-every 250 \
+    --threads "$threads" --steps "${STEPS:-30000}" --lr "${LR:-2e-4}" --warmup "${WARMUP:-500}" --hours "$hours" \
+    --clean-p "${CLEAN_P:-0.1}" --validate-every 250 \
     --checkpoint-every 250 "${data[@]}" "${from[@]}" -o "$dir/$next.stmw" >"$dir/$next.log" 2>&1 < /dev/null &
 done
 echo "running in the background; follow with: tail -c 300 $rundir/*/*.log"

@@ -6,6 +6,7 @@ namespace StmKernel.Sampling;
 /// network v ≈ x0 − ε, integrated from t = 0 to 1 in K equal steps Δt = 1/K: Euler
 /// (x ← x + Δt·v(x, t), one evaluation per step) or RK2 midpoint (paper eq. 8:
 /// k1 = v(x, t), k2 = v(x + Δt/2·k1, t + Δt/2), x ← x + Δt·k2; two evaluations per step).
+/// With <see cref="FlowStart.Condition"/> the path starts at x_0 = condition + σ·ε instead of ε.
 /// </summary>
 public sealed class FlowMatchingSampler : Sampler
 {
@@ -13,6 +14,13 @@ public sealed class FlowMatchingSampler : Sampler
     public FlowMatchingSampler(SamplerSettings settings) : base(settings)
     {
         if (settings.Kind != SamplerKind.FlowMatching) throw new ArgumentException("settings are not flow matching", nameof(settings));
+    }
+
+    private protected override void Begin(float[] x, float[] condition)
+    {
+        if (Settings.Start != FlowStart.Condition) return;
+        float sigma = (float)Settings.StartNoise;
+        for (int i = 0; i < x.Length; i++) x[i] = condition[i] + sigma * x[i];
     }
 
     private protected override void Run(Evaluator net, float[] x, int steps)

@@ -32,8 +32,8 @@ public abstract class Sampler
     public int EvaluationsPerSample(int steps) => Settings.EvaluationsPerSample(steps);
 
     /// <summary>
-    /// Runs <paramref name="steps"/> steps. <paramref name="x"/> holds the initial noise on entry and the
-    /// sample on exit; both tensors are [B, 1, H, W] with B ≤ <see cref="IDenoiser.MaxBatch"/>.
+    /// Runs <paramref name="steps"/> steps. <paramref name="x"/> holds unit Gaussian noise on entry (which the sampler
+    /// turns into its start, see <see cref="SamplerSettings.Start"/>) and the sample on exit; both tensors are [B, 1, H, W] with B ≤ <see cref="IDenoiser.MaxBatch"/>.
     /// </summary>
     public void Sample(IDenoiser denoiser, Tensor condition, Tensor x, int steps)
     {
@@ -47,8 +47,12 @@ public abstract class Sampler
         if (x.Dim(0) > denoiser.MaxBatch)
             throw new ArgumentException($"batch {x.Dim(0)} exceeds the denoiser's maximum {denoiser.MaxBatch}", nameof(x));
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be ≥ 1");
+        Begin(x.Data, condition.Data);
         Run(new Evaluator(denoiser, condition, Settings.TimeScale), x.Data, steps);
     }
+
+    /// <summary>Turns the unit noise in <paramref name="x"/> into the sampler's start in place (default: the noise itself).</summary>
+    private protected virtual void Begin(float[] x, float[] condition) { }
 
     /// <summary>The sampler's loop over steps; <paramref name="x"/> is updated in place.</summary>
     private protected abstract void Run(Evaluator net, float[] x, int steps);

@@ -25,6 +25,49 @@ public class FlowMatchingSamplerTests
         Assert.Equal(settings.EvaluationsPerSample(steps), oracle.TimestepsSeen.Count);
     }
 
+    [Theory]
+    [InlineData(OdeSolver.Euler, 3)]
+    [InlineData(OdeSolver.Rk2, 2)]
+    public void BridgeRecoversPointMassDataFromTheCondition(OdeSolver solver, int steps)
+    {
+        var settings = SamplerSettings.FlowMatchingBridge with { Solver = solver };
+        var (c, result, _) = DdimSamplerTests.RunPointMass(settings, steps);
+        for (int i = 0; i < c.Length; i++) Assert.Equal(c.Data[i], result.Data[i], 1e-5f);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AZeroVelocityNetworkReturnsThePathsStart(bool fromCondition)
+    {
+        // v ≡ 0 leaves x at its start: ε for the paper's path, condition + σ·ε for the bridge.
+        var settings = fromCondition ? SamplerSettings.FlowMatchingBridge with { StartNoise = 0.25 } : SamplerSettings.FlowMatching;
+        var condition = TestData.Noise(7, 2, 1, 5, 3);
+        var noise = TestData.Noise(8, 2, 1, 5, 3);
+        var x = new Tensor(noise.Shape);
+        noise.Data.CopyTo(x.Data, 0);
+        var firstInput = new List<float>();
+        new FlowMatchingSampler(settings).Sample(new ZeroVelocity(firstInput), condition, x, 2);
+        for (int i = 0; i < x.Length; i++)
+        {
+            float expected = fromCondition ? condition.Data[i] + 0.25f * noise.Data[i] : noise.Data[i];
+            Assert.Equal(expected, x.Data[i], 1e-6f);
+        }
+        Assert.Equal(x.Length, firstInput.Count / 2);
+    }
+
+    /// <summary>Predicts 0 and keeps the x_t channel of its first call.</summary>
+    private sealed class ZeroVelocity(List<float> firstInput) : IDenoiser
+    {
+        public int MaxBatch => 8;
+
+        public void Predict(Tensor input, ReadOnlySpan<float> timesteps, Tensor output)
+        {
+            if (firstInput.Count == 0) firstInput.AddRange(input.Data);
+            Array.Clear(output.Data);
+        }
+    }
+
     [Fact]
     public void Rk2EvaluatesAtStepStartsAndMidpointsTimesTheTimeScale()
     {

@@ -7,15 +7,21 @@ namespace StmKernel.Train.Tests;
 
 public class ObjectiveTests
 {
-    [Fact]
-    public void FlowMatchingTargetIsTheVelocity()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FlowMatchingTargetIsTheVelocityFromThePathsStart(bool fromCondition)
     {
         var (clean, cond) = TinyModel.Batch(3, 8, 1);
-        var fm = new FlowMatchingObjective();
+        var fm = new FlowMatchingObjective(fromCondition ? SamplerSettings.FlowMatchingBridge : null);
+        Assert.Equal(fromCondition ? "fm-bridge" : "fm", fm.Name);
         var input = new Tensor(3, 2, 8, 8);
         var t = new float[3];
         fm.Prepare(clean, cond, new SeededRandom(5), input, t);
-        // Recover ε from x_t = t·x0 + (1 − t)·ε and feed the exact velocity x0 − ε: the loss must vanish.
+        // The noise start's ε for the same seed: the bridge must start at condition + 0.1·(that ε).
+        var noiseStart = new Tensor(3, 2, 8, 8);
+        new FlowMatchingObjective().Prepare(clean, cond, new SeededRandom(5), noiseStart, new float[3]);
+        // Recover the start x0 from x_t = t·x1 + (1 − t)·x0 and feed the exact velocity x1 − x0: the loss must vanish.
         var v = new Tensor(3, 1, 8, 8);
         for (int n = 0; n < 3; n++)
         {
@@ -23,10 +29,12 @@ public class ObjectiveTests
             Assert.InRange(tt, 0, 1);
             for (int i = 0; i < 64; i++)
             {
-                double xt = input.Data[(2 * n) * 64 + i], x0 = clean.Data[n * 64 + i];
-                Assert.Equal(cond.Data[n * 64 + i], input.Data[(2 * n + 1) * 64 + i]);
-                double eps = (xt - tt * x0) / (1 - tt);
-                v.Data[n * 64 + i] = (float)(x0 - eps);
+                double xt = input.Data[(2 * n) * 64 + i], x1 = clean.Data[n * 64 + i], c = cond.Data[n * 64 + i];
+                Assert.Equal(c, input.Data[(2 * n + 1) * 64 + i]);
+                double start = (xt - tt * x1) / (1 - tt);
+                double eps = (noiseStart.Data[(2 * n) * 64 + i] - tt * x1) / (1 - tt);
+                Assert.Equal(fromCondition ? c + 0.1 * eps : eps, start, 1e-3);
+                v.Data[n * 64 + i] = (float)(x1 - start);
             }
         }
         var grad = new Tensor(3, 1, 8, 8);
@@ -36,6 +44,10 @@ public class ObjectiveTests
         double expected = v.Data.Average(a => (double)a * a);
         Assert.Equal(expected, fm.Loss(zero, grad), 4);
     }
+
+    [Fact]
+    public void FlowMatchingRefusesDiffusionSettings() =>
+        Assert.Throws<ArgumentException>(() => new FlowMatchingObjective(SamplerSettings.Ddim));
 
     [Theory]
     [InlineData(false)]

@@ -21,7 +21,7 @@ public sealed class TrainCommand : ICliCommand
     public string Summary => "train a model on synthetic degradation pairs (resumable)";
 
     public string Usage => """
-        usage: stmkernel train --task restore|sr2|sr4 --method fm|ddim|ddim-fft|ddim-v|ddim-v-fft|ae --preset small|large
+        usage: stmkernel train --task restore|sr2|sr4 --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae --preset small|large
                                --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
@@ -84,13 +84,15 @@ public sealed class TrainCommand : ICliCommand
         ITrainingObjective objective = method switch
         {
             "fm" => new FlowMatchingObjective(),
+            // From the condition + 0.1·noise to the clean image (SamplerSettings.FlowMatchingBridge, docs/sampling.md).
+            "fm-bridge" => new FlowMatchingObjective(SamplerSettings.FlowMatchingBridge),
             "ddim" => new DiffusionObjective(),
             "ddim-fft" => new DiffusionObjective(fourier: true),
             // v-prediction on the zero-terminal-SNR cosine schedule (docs/sampling.md), recorded as SamplerSettings.DdimV.
             "ddim-v" => DiffusionObjective.For(SamplerSettings.DdimV),
             "ddim-v-fft" => DiffusionObjective.For(SamplerSettings.DdimV, fourier: true),
             "ae" => new AutoencoderObjective(),
-            _ => throw new CliException($"--method must be fm, ddim, ddim-fft, ddim-v, ddim-v-fft or ae, got '{method}'"),
+            _ => throw new CliException($"--method must be fm, fm-bridge, ddim, ddim-fft, ddim-v, ddim-v-fft or ae, got '{method}'"),
         };
         var config = ModelFiles.PresetConfig(preset) with { InChannels = objective.InputChannels };
         var options = new TrainerOptions
@@ -115,7 +117,7 @@ public sealed class TrainCommand : ICliCommand
             Task = task,
             Sampler = method switch
             {
-                "fm" => SamplerSettings.FlowMatching, "ae" => null, "ddim-v" or "ddim-v-fft" => SamplerSettings.DdimV, _ => SamplerSettings.Ddim,
+                "fm" => SamplerSettings.FlowMatching, "fm-bridge" => SamplerSettings.FlowMatchingBridge, "ae" => null, "ddim-v" or "ddim-v-fft" => SamplerSettings.DdimV, _ => SamplerSettings.Ddim,
             },
             Normalisation = "minmax[-1,1]",
             PixelSizeRange = data.PixelSizeRange,

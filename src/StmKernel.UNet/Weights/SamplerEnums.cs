@@ -59,3 +59,16 @@ public enum TimestepSpacing
     /// <summary>round(linspace(0, T−1, K)) reversed (JSON "linspace").</summary>
     Linspace,
 }
+
+/// <summary>Where a flow-matching path starts at t = 0.</summary>
+public enum FlowStart
+{
+    /// <summary>Pure noise x_0 = ε, the paper's path (JSON "noise").</summary>
+    Noise,
+
+    /// <summary>
+    /// The condition plus a little noise, x_0 = y + σ·ε (JSON "condition"): a bridge from the degraded scan to the
+    /// clean one, so an already clean input needs only the σ·ε removed (issue 15's clean-stays-clean measure).
+    /// </summary>
+    Condition,
+}

@@ -7,7 +7,7 @@ namespace StmKernel.UNet.Weights;
 /// <summary>
 /// How a model file must be sampled: carried in the weights' metadata as a JSON object
 /// <c>"sampler": {"kind", "prediction", "schedule", "num_train_timesteps", "time_scale", "solver",
-/// "default_steps", "timestep_spacing", "clip_sample", "zero_terminal_snr"}</c>, so a file always runs with the
+/// "default_steps", "timestep_spacing", "clip_sample", "zero_terminal_snr", "start", "start_noise"}</c>, so a file always runs with the
 /// sampler it was trained for.
 /// </summary>
 /// <remarks>
@@ -55,6 +55,16 @@ public sealed record SamplerSettings
     /// </summary>
     public bool ZeroTerminalSnr { get; init; }
 
+    /// <summary>
+    /// Flow matching: where the path starts (JSON "start", default "noise", every file written before it). With
+    /// <see cref="FlowStart.Condition"/> the sampler starts at x_0 = condition + <see cref="StartNoise"/>·ε and the
+    /// network predicts the velocity x_clean − x_0.
+    /// </summary>
+    public FlowStart Start { get; init; }
+
+    /// <summary>Flow matching from the condition: σ of the noise added to the start (JSON "start_noise"; 0 for a noise start).</summary>
+    public double StartNoise { get; init; }
+
     /// <summary>DDIM, cosine schedule, T = 1000, ε-prediction, integer timesteps, trailing spacing, clipping, 10 steps.</summary>
     public static SamplerSettings Ddim { get; } = new()
     {
@@ -74,6 +84,12 @@ public sealed record SamplerSettings
         Kind = SamplerKind.FlowMatching, Prediction = PredictionType.Velocity, Schedule = NoiseSchedule.Linear,
         TimeScale = 1000, Solver = OdeSolver.Rk2, DefaultSteps = 2,
     };
+
+    /// <summary>
+    /// <see cref="FlowMatching"/> from the condition with σ = 0.1 (<c>train --method fm-bridge</c>): enough noise that an
+    /// ensemble's members differ, small against the [−1, 1] range so the start is already close to a clean input.
+    /// </summary>
+    public static SamplerSettings FlowMatchingBridge { get; } = FlowMatching with { Start = FlowStart.Condition, StartNoise = 0.1 };
 
     /// <summary>Accepted "kind" values: DDIM (diffusion) and flow matching.</summary>
     public static IReadOnlyList<string> Kinds { get; } = ["ddim", "fm"];
@@ -102,7 +118,7 @@ public sealed record SamplerSettings
             $"{j["kind"]}, {prediction} prediction, {j["schedule"]} schedule, T = {NumTrainTimesteps}, time scale {TimeScale:G}, {DefaultSteps} steps by default");
         return Kind == SamplerKind.Ddim
             ? text + $", {j["timestep_spacing"]} timesteps{(ClipSample ? ", clipped x0" : "")}{(ZeroTerminalSnr ? ", zero terminal SNR" : "")}"
-            : text + $", solver {j["solver"]}";
+            : text + $", solver {j["solver"]}" + (Start == FlowStart.Condition ? $", from the condition + {StartNoise:G}·noise" : "");
     }
 
     /// <summary>Throws <see cref="InvalidDataException"/> for combinations no sampler implements.</summary>
@@ -116,6 +132,7 @@ public sealed record SamplerSettings
                 throw new InvalidDataException("sampler: zero_terminal_snr needs prediction \"v_prediction\" (ε is undefined where ᾱ = 0)");
             if (Schedule != NoiseSchedule.Cosine) throw new InvalidDataException("sampler: DDIM needs schedule \"cosine\"");
             if (Solver != null) throw new InvalidDataException("sampler: DDIM takes no ODE solver");
+            if (Start != FlowStart.Noise || StartNoise != 0) throw new InvalidDataException("sampler: start and start_noise are flow-matching settings");
             if (NumTrainTimesteps < 2) throw new InvalidDataException($"sampler: num_train_timesteps {NumTrainTimesteps} must be ≥ 2");
             if (DefaultSteps > NumTrainTimesteps)
                 throw new InvalidDataException($"sampler: default_steps {DefaultSteps} exceeds num_train_timesteps {NumTrainTimesteps}");
@@ -126,6 +143,10 @@ public sealed record SamplerSettings
             if (Schedule != NoiseSchedule.Linear) throw new InvalidDataException("sampler: flow matching needs schedule \"linear\"");
             if (Solver == null) throw new InvalidDataException("sampler: flow matching needs solver \"euler\" or \"rk2\"");
             if (ZeroTerminalSnr) throw new InvalidDataException("sampler: zero_terminal_snr is a DDIM setting (flow matching has no ᾱ schedule)");
+            if (!(StartNoise >= 0) || double.IsInfinity(StartNoise))
+                throw new InvalidDataException($"sampler: start_noise {StartNoise} must be a number ≥ 0");
+            if (Start == FlowStart.Noise && StartNoise != 0)
+                throw new InvalidDataException($"sampler: start_noise {StartNoise} needs start \"condition\" (a noise start is pure noise)");
         }
         if (!(TimeScale > 0) || double.IsInfinity(TimeScale)) throw new InvalidDataException($"sampler: time_scale {TimeScale} must be a positive number");
         if (DefaultSteps < 1) throw new InvalidDataException($"sampler: default_steps {DefaultSteps} must be ≥ 1");
@@ -162,6 +183,8 @@ public sealed record SamplerSettings
                     ("trailing", TimestepSpacing.Trailing), ("leading", TimestepSpacing.Leading), ("linspace", TimestepSpacing.Linspace)),
                 ClipSample = Bool(obj, "clip_sample", s.ClipSample),
                 ZeroTerminalSnr = Bool(obj, "zero_terminal_snr", s.ZeroTerminalSnr),
+                Start = Parse(obj, "start", s.Start, ("noise", FlowStart.Noise), ("condition", FlowStart.Condition)),
+                StartNoise = Number(obj, "start_noise", s.StartNoise, integer: false),
             };
             // Flow matching names its ODE solver; DDIM files omit the key (docs/weights-format.md).
             if (Text(obj, "solver") is not null)
@@ -175,7 +198,7 @@ public sealed record SamplerSettings
         }
     }
 
-    /// <summary>The metadata object with every key written explicitly ("solver" only for flow matching, "zero_terminal_snr" only for DDIM).</summary>
+    /// <summary>The metadata object with every key written explicitly ("solver", "start" and "start_noise" only for flow matching, "zero_terminal_snr" only for DDIM).</summary>
     public JsonObject ToJson()
     {
         var obj = new JsonObject();
@@ -184,8 +207,8 @@ public sealed record SamplerSettings
     }
 
     /// <summary>
-    /// Writes every known key into <paramref name="obj"/> ("solver" only for flow matching and "zero_terminal_snr" only
-    /// for DDIM, each removed otherwise),
+    /// Writes every known key into <paramref name="obj"/> ("solver", "start" and "start_noise" only for flow matching and
+    /// "zero_terminal_snr" only for DDIM, each removed otherwise),
     /// leaving any other key as it is, so a load-and-save round trip keeps fields this build does not know.
     /// </summary>
     public void WriteTo(JsonObject obj)
@@ -207,8 +230,18 @@ public sealed record SamplerSettings
         obj["clip_sample"] = ClipSample;
         if (Solver is OdeSolver solver) obj["solver"] = solver == OdeSolver.Euler ? "euler" : "rk2";
         else obj.Remove("solver");
-        if (Kind == SamplerKind.Ddim) obj["zero_terminal_snr"] = ZeroTerminalSnr;
-        else obj.Remove("zero_terminal_snr");
+        if (Kind == SamplerKind.Ddim)
+        {
+            obj["zero_terminal_snr"] = ZeroTerminalSnr;
+            obj.Remove("start");
+            obj.Remove("start_noise");
+        }
+        else
+        {
+            obj.Remove("zero_terminal_snr");
+            obj["start"] = Start == FlowStart.Condition ? "condition" : "noise";
+            obj["start_noise"] = StartNoise;
+        }
     }
 
     private static string? Text(JsonObject obj, string key)

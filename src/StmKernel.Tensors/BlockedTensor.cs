@@ -70,7 +70,13 @@ public sealed unsafe class BlockedTensor
     {
         if (t.Rank != 4 || !HasShape(t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]))
             throw new ArgumentException($"tensor shape {t.ShapeText} does not match activation [{N}, {C}, {H}, {W}]");
-        var src = t.Data;
+        CopyFrom(t.Data);
+    }
+
+    /// <summary>Copies plain row-major [N, C, H, W] data (exactly N·C·H·W values) into this layout.</summary>
+    public void CopyFrom(ReadOnlySpan<float> src)
+    {
+        if (src.Length != (long)N * C * H * W) throw new ArgumentException($"got {src.Length} values for activation [{N}, {C}, {H}, {W}]");
         for (int n = 0; n < N; n++)
             for (int c = 0; c < C; c++)
                 for (int y = 0; y < H; y++)
@@ -86,14 +92,20 @@ public sealed unsafe class BlockedTensor
     {
         if (t.Rank != 4 || !HasShape(t.Shape[0], t.Shape[1], t.Shape[2], t.Shape[3]))
             throw new ArgumentException($"tensor shape {t.ShapeText} does not match activation [{N}, {C}, {H}, {W}]");
-        var dstData = t.Data;
+        CopyTo(t.Data);
+    }
+
+    /// <summary>Copies this activation out to plain row-major [N, C, H, W] data (exactly N·C·H·W values).</summary>
+    public void CopyTo(Span<float> dst)
+    {
+        if (dst.Length != (long)N * C * H * W) throw new ArgumentException($"got room for {dst.Length} values for activation [{N}, {C}, {H}, {W}]");
         for (int n = 0; n < N; n++)
             for (int c = 0; c < C; c++)
                 for (int y = 0; y < H; y++)
                 {
                     float* src = At(n, c / Lanes, y, 0) + c % Lanes;
                     int d = ((n * C + c) * H + y) * W;
-                    for (int x = 0; x < W; x++) dstData[d + x] = src[x * Lanes];
+                    for (int x = 0; x < W; x++) dst[d + x] = src[x * Lanes];
                 }
     }
 

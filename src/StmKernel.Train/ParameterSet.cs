@@ -1,3 +1,4 @@
+using StmKernel.Tensors.Backends;
 using StmKernel.UNet;
 
 namespace StmKernel.Train;
@@ -7,7 +8,7 @@ namespace StmKernel.Train;
 /// layouts (float32), in <see cref="ParameterList"/> order. The training graph reads the values
 /// live and overwrites every gradient on each backward; optimizers update the values in place.
 /// </summary>
-public sealed class ParameterSet
+public sealed class ParameterSet : IParameterStore
 {
     private readonly Dictionary<string, int> _index;
 
@@ -29,22 +30,16 @@ public sealed class ParameterSet
     {
         Config = config;
         Specs = ParameterList.For(config);
+        ParameterList.Check(Specs, values);
         var v = new float[Specs.Count][];
         var g = new float[Specs.Count][];
         _index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < Specs.Count; i++)
         {
-            var spec = Specs[i];
-            if (!values.TryGetValue(spec.Key, out var src))
-                throw new InvalidDataException($"missing parameter '{spec.Key}' (expected shape {spec.ShapeText})");
-            if (src.Length != spec.Count)
-                throw new InvalidDataException($"parameter '{spec.Key}' has {src.Length} values, expected shape {spec.ShapeText}");
-            v[i] = (float[])src.Clone();
-            g[i] = new float[src.Length];
-            _index[spec.Key] = i;
+            v[i] = (float[])values[Specs[i].Key].Clone();
+            g[i] = new float[v[i].Length];
+            _index[Specs[i].Key] = i;
         }
-        foreach (var key in values.Keys)
-            if (!_index.ContainsKey(key)) throw new InvalidDataException($"unexpected parameter '{key}' for this architecture");
         Values = v;
         Gradients = g;
     }
@@ -57,6 +52,8 @@ public sealed class ParameterSet
 
     /// <summary>The gradient of <paramref name="key"/>.</summary>
     public float[] Gradient(string key) => Gradients[IndexOf(key)];
+
+    float[]? IParameterStore.Gradient(string key) => Gradient(key);
 
     /// <summary>A copy of the values by key (e.g. to build an inference model or a weight file).</summary>
     public Dictionary<string, float[]> Snapshot() => Specs.Select((s, i) => (s.Key, Values[i])).ToDictionary(p => p.Key, p => (float[])p.Item2.Clone());

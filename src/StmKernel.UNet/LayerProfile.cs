@@ -1,4 +1,4 @@
-using StmKernel.UNet.Planning;
+using StmKernel.Tensors.Backends;
 
 namespace StmKernel.UNet;
 

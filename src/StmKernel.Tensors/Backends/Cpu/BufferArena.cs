@@ -1,6 +1,4 @@
-using StmKernel.Tensors;
-
-namespace StmKernel.UNet.Planning;
+namespace StmKernel.Tensors.Backends.Cpu;
 
 /// <summary>
 /// Hands out activation buffers while a forward plan is built and takes them back after their last

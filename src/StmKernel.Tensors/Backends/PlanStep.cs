@@ -1,8 +1,8 @@
 using StmKernel.Tensors.Threading;
 
-namespace StmKernel.UNet.Planning;
+namespace StmKernel.Tensors.Backends;
 
-/// <summary>One timed step of a forward plan, named by the diffusers key of the module it runs.</summary>
+/// <summary>One timed step of a planned forward, named by the module key of the op it runs.</summary>
 public sealed class PlanStep(string name, double flops, Action<WorkerPool> run)
 {
     /// <summary>Module key, e.g. "down_blocks.1.resnets.0.conv1".</summary>

@@ -13,6 +13,8 @@ namespace StmKernel.Tensors;
 /// The zero halo makes every 3×3/pad-1 convolution read without bounds checks; kernels write
 /// only the interior and element-wise ops with f(0) = 0 may run over the whole buffer.
 /// Lanes past C in the last block are kept zero. The array is pinned, so kernels use pointers.
+/// A tensor either owns its array or is a view into a planner's <see cref="TensorPool"/> (one pinned block shared by
+/// the activations of a plan, each at its planned offset).
 /// </remarks>
 public sealed unsafe class BlockedTensor
 {
@@ -43,19 +45,45 @@ public sealed unsafe class BlockedTensor
     /// <summary>Floats in one padded channel-block plane: (H+2)(W+2)·16.</summary>
     public int PlaneStride => Hp * Wp * Lanes;
 
-    /// <summary>The backing storage (pinned), including halo and padding lanes.</summary>
-    public float[] Storage { get; }
+    private readonly float[]? _own;
+    private readonly TensorPool? _pool;
+    private readonly long _offset;
 
-    /// <summary>Pointer to element 0 of <see cref="Storage"/> (valid for the object's lifetime: the array is pinned).</summary>
-    public float* Base => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Storage));
+    /// <summary>Floats in the buffer, including halo and padding lanes: N·Cb·(H+2)·(W+2)·16.</summary>
+    public int Length { get; }
+
+    /// <summary>The tensor's own array (a standalone tensor); a view into a plan's pool has none and throws: use <see cref="Data"/>.</summary>
+    public float[] Storage => _own ?? throw new InvalidOperationException("this activation is a view into a plan's memory pool: use Data");
+
+    /// <summary>The whole buffer, including halo and padding lanes.</summary>
+    public Span<float> Data => _own is not null ? _own : _pool!.Span(_offset, Length);
+
+    /// <summary>Pointer to element 0 of <see cref="Data"/> (valid for the object's lifetime: the memory is pinned).</summary>
+    public float* Base => _own is not null ? (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_own)) : _pool!.Pointer + _offset;
 
     /// <summary>Allocates a zeroed activation of the given logical shape.</summary>
     public BlockedTensor(int n, int c, int h, int w)
     {
+        (N, C, H, W, Cb, Length) = CheckShape(n, c, h, w);
+        _own = GC.AllocateArray<float>(Length, pinned: true);
+    }
+
+    /// <summary>A view of <see cref="LengthOf"/>(n, c, h, w) floats of <paramref name="pool"/> at <paramref name="offset"/>.</summary>
+    internal BlockedTensor(TensorPool pool, long offset, int n, int c, int h, int w)
+    {
+        (N, C, H, W, Cb, Length) = CheckShape(n, c, h, w);
+        _pool = pool;
+        _offset = offset;
+    }
+
+    /// <summary>Floats a buffer of logical shape [n, c, h, w] takes (halo and padding lanes included).</summary>
+    public static int LengthOf(int n, int c, int h, int w) => CheckShape(n, c, h, w).Length;
+
+    private static (int N, int C, int H, int W, int Cb, int Length) CheckShape(int n, int c, int h, int w)
+    {
         if (n <= 0 || c <= 0 || h <= 0 || w <= 0) throw new ArgumentException($"invalid activation shape [{n}, {c}, {h}, {w}]");
-        N = n; C = c; H = h; W = w;
-        Cb = (c + Lanes - 1) / Lanes;
-        Storage = GC.AllocateArray<float>(checked(n * Cb * (h + 2) * (w + 2) * Lanes), pinned: true);
+        int cb = (c + Lanes - 1) / Lanes;
+        return (n, c, h, w, cb, checked(n * cb * (h + 2) * (w + 2) * Lanes));
     }
 
     /// <summary>True when the shapes match [n, c, h, w].</summary>

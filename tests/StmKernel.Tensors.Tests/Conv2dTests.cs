@@ -57,7 +57,7 @@ public class Conv2dTests
 
     internal static void AssertHaloZero(BlockedTensor t)
     {
-        var full = t.Storage;
+        var full = t.Data.ToArray();
         for (int n = 0; n < t.N; n++)
             for (int cb = 0; cb < t.Cb; cb++)
                 for (int y = -1; y <= t.H; y++)

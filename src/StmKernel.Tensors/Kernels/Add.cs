@@ -14,6 +14,6 @@ public static class Add
     {
         if (!b.HasShape(a.N, a.C, a.H, a.W) || !output.HasShape(a.N, a.C, a.H, a.W))
             throw new ArgumentException("add operands differ in shape");
-        TensorPrimitives.Add(a.Storage, b.Storage, output.Storage);
+        TensorPrimitives.Add(a.Data, b.Data, output.Data);
     }
 }

@@ -1,40 +1,76 @@
+using StmKernel.Tensors.Kernels;
+using StmKernel.Tensors.Threading;
+
 namespace StmKernel.Tensors.Backends.Cpu;
 
 /// <summary>
-/// Hands out activation buffers while a forward plan is built and takes them back after their last
-/// planned use, so buffers of the same shape are shared across layers. The plan owns every buffer
-/// for its lifetime: running the plan allocates nothing.
+/// Lays out a plan's activation and gradient buffers in one <see cref="TensorPool"/>, as ggml-alloc does: a buffer
+/// takes the best-fitting free range when it is acquired and gives it back after its last planned reader, and
+/// adjacent free ranges merge, so buffers of any shape share memory across layers. The pool's size is the
+/// high-water mark; running the plan allocates nothing.
 /// </summary>
-/// <remarks>Reuse is safe because every kernel writes all 16 lanes of the interior it produces and no
-/// kernel writes the zero halo.</remarks>
+/// <remarks>
+/// Kernels write only the interior of a buffer and may read its zero halo. Every buffer gets a <see cref="ZeroHalo"/>
+/// step before its producer, sent to <see cref="Emit"/> (the step list being planned): even a range first used by
+/// this buffer holds, from the second run on, whatever later buffers of the previous run wrote there. The cost is
+/// one perimeter per buffer.
+/// </remarks>
 internal sealed class BufferArena
 {
-    private readonly Dictionary<(int N, int C, int H, int W), Stack<BlockedTensor>> _free = new();
-    private readonly HashSet<BlockedTensor> _live = new(ReferenceEqualityComparer.Instance);
+    private const int Alignment = 16;                        // floats: 64 bytes, a cache line and a Vector512
+    private readonly TensorPool _pool = new();
+    private readonly SortedDictionary<long, long> _free = []; // offset → length, never adjacent (merged on release)
+    private readonly Dictionary<BlockedTensor, (long Offset, long Length)> _live = new(ReferenceEqualityComparer.Instance);
 
-    /// <summary>Bytes allocated in all.</summary>
-    public long AllocatedBytes { get; private set; }
+    /// <summary>Where each buffer's halo-zeroing step goes: the forward or backward step list being planned.</summary>
+    public Action<Action<WorkerPool>>? Emit { get; set; }
 
-    /// <summary>A buffer of the given shape, reused when one is free.</summary>
+    /// <summary>Bytes of the pool (the high-water mark of the planned buffers).</summary>
+    public long AllocatedBytes => _pool.Length * sizeof(float);
+
+    /// <summary>A buffer of the given shape in the best-fitting free range, or at the end of the pool.</summary>
     public BlockedTensor Acquire(int n, int c, int h, int w)
     {
-        BlockedTensor t;
-        if (_free.TryGetValue((n, c, h, w), out var stack) && stack.Count > 0) t = stack.Pop();
+        long length = (BlockedTensor.LengthOf(n, c, h, w) + Alignment - 1) / Alignment * Alignment;
+        long offset = -1, best = long.MaxValue;
+        foreach (var (start, size) in _free)
+            if (size >= length && size < best) (offset, best) = (start, size);
+        if (offset >= 0)
+        {
+            _free.Remove(offset);
+            if (best > length) _free[offset + length] = best - length;
+        }
+        else if (_free.Count > 0 && _free.Last() is var tail && tail.Key + tail.Value == _pool.Length)
+        {
+            // Extend the free range at the end rather than leave it stranded below new memory.
+            offset = tail.Key;
+            _free.Remove(tail.Key);
+            _pool.Length = offset + length;
+        }
         else
         {
-            t = new BlockedTensor(n, c, h, w);
-            AllocatedBytes += t.Storage.Length * sizeof(float);
+            offset = _pool.Length;
+            _pool.Length = offset + length;
         }
-        _live.Add(t);
+        var t = new BlockedTensor(_pool, offset, n, c, h, w);
+        _live.Add(t, (offset, length));
+        Emit?.Invoke(new ZeroHalo(t).Run);
         return t;
     }
 
     /// <summary>Returns a buffer whose last reader has been planned.</summary>
     public void Release(BlockedTensor t)
     {
-        if (!_live.Remove(t)) throw new InvalidOperationException("buffer released twice or not from this arena");
-        var key = (t.N, t.C, t.H, t.W);
-        if (!_free.TryGetValue(key, out var stack)) _free[key] = stack = new();
-        stack.Push(t);
+        if (!_live.Remove(t, out var range)) throw new InvalidOperationException("buffer released twice or not from this arena");
+        var (offset, length) = range;
+        // Merge with the free neighbours on either side.
+        var before = _free.LastOrDefault(kv => kv.Key < offset);
+        if (before.Value > 0 && before.Key + before.Value == offset)
+        {
+            _free.Remove(before.Key);
+            (offset, length) = (before.Key, before.Value + length);
+        }
+        if (_free.Remove(offset + length, out long after)) length += after;
+        _free[offset] = length;
     }
 }

@@ -30,6 +30,7 @@ internal sealed class CpuExecutable : IGraphExecutable
         _buffers = new object[graph.Ops.Count];
         var ops = new CpuForwardOps(weights, _hooks);
         var needs = training ? BackwardNeeds.Of(graph) : null;
+        _arena.Emit = zero => _steps.Add(new PlanStep("zero_halo", 0, zero));
         int[] lastUse = graph.LastUses();
         for (int i = 0; i < graph.Ops.Count; i++)
         {
@@ -45,6 +46,7 @@ internal sealed class CpuExecutable : IGraphExecutable
         if (graph.Outputs.Count != 1 || !graph.Outputs[0].IsMap)
             throw new NotSupportedException("a training plan back-propagates one feature-map output");
         _gradSeed = new BlockedTensor(graph.Outputs[0].N, graph.Outputs[0].C, graph.Outputs[0].H, graph.Outputs[0].W);
+        _arena.Emit = _backward.Add;
         new CpuBackwardPlanner(graph, needs!, ops, _arena, Buffer, _backward, _hooks).Plan(_gradSeed);
     }
 

@@ -26,8 +26,8 @@ public sealed unsafe class AddInto : ParallelJob
     public override void Execute(int task)
     {
         int len = _src.PlaneStride;
-        var s = new ReadOnlySpan<float>(_src.Storage, task * len, len);
-        var d = new Span<float>(_dst.Storage, task * len, len);
+        ReadOnlySpan<float> s = _src.Data.Slice(task * len, len);
+        var d = _dst.Data.Slice(task * len, len);
         if (_accumulate) TensorPrimitives.Add(d, s, d);
         else s.CopyTo(d);
     }

@@ -3,7 +3,7 @@ using StmKernel.Tensors.Threading;
 namespace StmKernel.Tensors.Kernels;
 
 /// <summary>
-/// SiLU x·σ(x) = x / (1 + e^(−x)), element-wise. Shapes: [N, C, H, W] → same, in place.
+/// SiLU x·σ(x) = x / (1 + e^(−x)) (<see cref="Activation.Silu{TV}"/>), element-wise. Shapes: [N, C, H, W] → same, in place.
 /// The planned op runs over the halo and padding lanes too: SiLU(0) = 0 keeps them zero, and one
 /// flat loop per plane is the fastest walk. (Inside the U-Net SiLU is fused into group norm; this
 /// op serves other graphs and the tests.)
@@ -30,6 +30,17 @@ public sealed unsafe class Silu(BlockedTensor tensor) : ParallelJob
     public static void Apply(ReadOnlySpan<float> x, Span<float> y)
     {
         if (y.Length < x.Length) throw new ArgumentException("SiLU output is shorter than its input");
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] / (1f + MathF.Exp(-x[i]));
+        fixed (float* px = x, py = y)
+        {
+            if (SimdSupport.UseVector512) Elements<V512>(px, py, x.Length);
+            else Elements<V256x2>(px, py, x.Length);
+        }
+    }
+
+    private static void Elements<TV>(float* x, float* y, int length) where TV : unmanaged, ISimd16<TV>
+    {
+        int i = 0;
+        for (; i + 16 <= length; i += 16) TV.Store(y + i, TV.Silu(TV.Load(x + i)));
+        if (i < length) PartialBlock.Store(y + i, length - i, TV.Silu(PartialBlock.Load<TV>(x + i, length - i)));
     }
 }

@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using StmKernel.Tensors.Threading;
 
@@ -10,25 +9,26 @@ namespace StmKernel.Tensors.Kernels.Backward;
 /// <c>dβ_c = Σ g</c>, <c>dγ_c = Σ g·x̂</c>, <c>dx = r_g (γ_c g − mean_g(γ g) − x̂ · mean_g(γ g x̂))</c>.
 /// </summary>
 /// <remarks>
-/// The group statistics come from the forward <see cref="GroupNorm"/> that last ran on x when the caller
-/// passes it (a few doubles per sample: no pass over x), else they are recomputed from x (two passes).
-/// Then one pass gathers the per-channel sums of g and g·x̂ and a last pass writes dx = A_c g + B x + C
-/// per channel. g is recomputed in both passes (one exp per element) rather than stored. γ and β are
-/// read at run time, so optimizer updates need no re-planning. Two or four pool runs; every task owns
-/// one (sample, channel block) plane or row.
+/// The group statistics are the forward <see cref="GroupNorm"/>'s when the caller passes it (no pass
+/// over x), else recomputed from x by the same <see cref="GroupStatistics"/> routine, so both ways give
+/// the same bits. z and x − μ are rebuilt from x exactly as the forward computes them, and SiLU′ is
+/// <see cref="Activation.SiluDerivative{TV}"/>: the gradient is of the forward's own function. One
+/// pass gathers the per-channel sums of g and g·x̂ and a last pass writes dx = A_c g + B_c (x − μ) + C_c.
+/// g is recomputed in both passes (one exp per element) rather than stored. γ and β are read at run
+/// time, so optimizer updates need no re-planning. Two or three pool runs; every task owns one
+/// (sample, channel block) plane or row.
 /// </remarks>
 public sealed unsafe class GroupNormBackward : ParallelJob
 {
     private readonly BlockedTensor _x, _dy, _dx;
     private readonly int _groups, _cp;
-    private readonly float _eps;
-    private readonly bool _silu, _accumulate;
+    private readonly bool _silu, _accumulate, _ownStatistics;
     private readonly float[] _gamma, _beta, _gradGamma, _gradBeta;
-    private readonly double[] _chanA, _chanB;          // [N, cp] per-channel sums of the running phase
-    private readonly double[] _mean, _rstd;            // [N, groups]
-    private readonly float[] _scale, _shift, _mu, _r;  // [N, cp] forward affine + per-channel μ, r
-    private readonly float[] _coefA, _coefB, _coefC;   // [N, cp] dx = A g + B x + C
-    private readonly GroupNorm? _forward;
+    private readonly GroupStatistics _stats;
+    private readonly double[] _chanA, _chanB;          // [N, cp] per-channel Σg, Σg·x̂
+    private readonly float[] _scale, _r;               // [N, cp] the forward's γ·r and r
+    private readonly float[] _betaBlocks;              // [cp] β padded to whole blocks
+    private readonly float[] _coefA, _coefB, _coefC;   // [N, cp] dx = A g + B (x − μ) + C
     private int _phase;
 
     /// <summary>Plans the backward of a group norm with input <paramref name="input"/>.</summary>
@@ -50,20 +50,19 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     {
         if (forward is not null && (!ReferenceEquals(forward.Input, input) || forward.Groups != groups || forward.Epsilon != eps))
             throw new ArgumentException("the forward group norm was planned for another input, group count or epsilon");
-        _forward = forward;
-        if (groups <= 0 || input.C % groups != 0) throw new ArgumentException($"{input.C} channels cannot form {groups} groups");
+        _ownStatistics = forward is null;
+        _stats = forward?.Statistics ?? new GroupStatistics(input, groups, eps); // checks the group count
         foreach (var t in new[] { gradOutput, gradInput })
             if (!t.HasShape(input.N, input.C, input.H, input.W)) throw new ArgumentException("group-norm gradient shape differs from the input");
         if (ReferenceEquals(gradOutput, gradInput)) throw new ArgumentException("group-norm backward cannot run in place");
         if (gamma.Length != input.C || beta.Length != input.C || gradGamma.Length != input.C || gradBeta.Length != input.C)
             throw new ArgumentException($"group-norm affine parameters and gradients need {input.C} values");
-        _x = input; _dy = gradOutput; _dx = gradInput; _groups = groups; _eps = eps; _silu = fusedSilu; _accumulate = accumulate;
+        _x = input; _dy = gradOutput; _dx = gradInput; _groups = groups; _silu = fusedSilu; _accumulate = accumulate;
         _gamma = gamma; _beta = beta; _gradGamma = gradGamma; _gradBeta = gradBeta;
         _cp = input.Cb * 16;
         int nc = input.N * _cp;
         _chanA = new double[nc]; _chanB = new double[nc];
-        _mean = new double[input.N * groups]; _rstd = new double[input.N * groups];
-        _scale = Pinned(nc); _shift = Pinned(nc); _mu = Pinned(nc); _r = Pinned(nc);
+        _scale = Pinned(nc); _r = Pinned(nc); _betaBlocks = Pinned(_cp);
         _coefA = Pinned(nc); _coefB = Pinned(nc); _coefC = Pinned(nc);
 
         static float[] Pinned(int n) => GC.AllocateArray<float>(n, pinned: true);
@@ -73,22 +72,11 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     public void Run(WorkerPool pool)
     {
         int planes = _x.N * _x.Cb;
-        if (_forward is not null)
-        {
-            _forward.GroupMean.CopyTo(_mean);
-            _forward.GroupRstd.CopyTo(_rstd);
-        }
-        else
-        {
-            _phase = 0; pool.Run(this, planes);
-            GroupStatistics(squared: false);
-            _phase = 1; pool.Run(this, planes);
-            GroupStatistics(squared: true);
-        }
+        if (_ownStatistics) _stats.Run(pool);
         BuildAffine();
-        _phase = 2; pool.Run(this, planes);
+        _phase = 0; pool.Run(this, planes);
         BuildCoefficients();
-        _phase = 3; pool.Run(this, planes * _x.H);
+        _phase = 1; pool.Run(this, planes * _x.H);
     }
 
     /// <inheritdoc />
@@ -100,90 +88,54 @@ public sealed unsafe class GroupNormBackward : ParallelJob
 
     private void Execute<TV>(int task) where TV : unmanaged, ISimd16<TV>
     {
-        switch (_phase)
-        {
-            case 0: Moments<TV>(task, squared: false); break;
-            case 1: Moments<TV>(task, squared: true); break;
-            case 2: GradientSums<TV>(task); break;
-            default: InputGradient<TV>(task / _x.H, task % _x.H); break;
-        }
+        if (_phase == 0) GradientSums<TV>(task);
+        else InputGradient<TV>(task / _x.H, task % _x.H);
     }
 
-    /// <summary>Per-channel Σx (or Σ(x − μ)²) of one plane into _chanA.</summary>
-    private void Moments<TV>(int plane, bool squared) where TV : unmanaged, ISimd16<TV>
-    {
-        int n = plane / _x.Cb, cb = plane % _x.Cb;
-        float* m = stackalloc float[16];
-        for (int l = 0; l < 16; l++)
-        {
-            int c = cb * 16 + l;
-            m[l] = squared && c < _x.C ? (float)_mean[n * _groups + c / (_x.C / _groups)] : 0f;
-        }
-        TV mean = TV.Load(m);
-        double* sums = stackalloc double[16];
-        for (int l = 0; l < 16; l++) sums[l] = 0;
-        for (int y = 0; y < _x.H; y++)
-        {
-            float* p = _x.At(n, cb, y, 0);
-            TV s = TV.Zero;
-            for (int x = 0; x < _x.W; x++, p += 16)
-            {
-                TV v = TV.Load(p);
-                if (squared) { TV d = TV.Subtract(v, mean); s = TV.MultiplyAdd(d, d, s); }
-                else s = TV.Add(s, v);
-            }
-            for (int l = 0; l < 16; l++) sums[l] += TV.GetLane(s, l);
-        }
-        for (int l = 0; l < 16; l++) _chanA[plane * 16 + l] = sums[l];
-    }
-
-    private void GroupStatistics(bool squared)
-    {
-        int cpg = _x.C / _groups;
-        double count = (double)cpg * _x.H * _x.W;
-        for (int n = 0; n < _x.N; n++)
-            for (int g = 0; g < _groups; g++)
-            {
-                double s = 0;
-                for (int c = g * cpg; c < (g + 1) * cpg; c++) s += _chanA[n * _cp + c];
-                if (squared) _rstd[n * _groups + g] = 1.0 / Math.Sqrt(s / count + _eps);
-                else _mean[n * _groups + g] = s / count;
-            }
-    }
-
-    /// <summary>The forward's per-channel affine (scale, shift) and per-channel μ, r from the group statistics.</summary>
+    /// <summary>The forward's per-channel scale γ·r (same rounding as <see cref="GroupNorm"/>), r, and β by blocks.</summary>
     private void BuildAffine()
     {
         int cpg = _x.C / _groups;
-        Array.Clear(_scale); Array.Clear(_shift); Array.Clear(_mu); Array.Clear(_r);
+        var rstd = _stats.Rstd;
+        Array.Clear(_scale); Array.Clear(_r);
         for (int n = 0; n < _x.N; n++)
             for (int c = 0; c < _x.C; c++)
             {
                 int g = n * _groups + c / cpg, i = n * _cp + c;
-                double scale = _rstd[g] * _gamma[c];
-                _scale[i] = (float)scale;
-                _shift[i] = (float)(_beta[c] - _mean[g] * scale);
-                _mu[i] = (float)_mean[g];
-                _r[i] = (float)_rstd[g];
+                _scale[i] = (float)(rstd[g] * _gamma[c]);
+                _r[i] = (float)rstd[g];
             }
+        _beta.CopyTo(_betaBlocks, 0);
     }
 
-    /// <summary>g = dy·act′(z) for one row into <paramref name="g"/> (dy itself when there is no activation).</summary>
+    /// <summary>The forward's map of one plane: x − μ centred as <see cref="GroupStatistics.Centre{TV}"/> does, z = (x − μ)·γr + β.</summary>
+    private readonly struct PlaneAffine<TV> where TV : unmanaged, ISimd16<TV>
+    {
+        private readonly TV _shift, _offset, _scale, _beta;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public PlaneAffine(GroupNormBackward owner, int plane)
+        {
+            _shift = TV.Load(owner._stats.Shift(plane));
+            _offset = TV.Load(owner._stats.Offset(plane));
+            _scale = TV.Load((float*)Unsafe.AsPointer(ref owner._scale[plane * 16]));
+            _beta = TV.Load((float*)Unsafe.AsPointer(ref owner._betaBlocks[plane % owner._x.Cb * 16]));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Centre(TV x) => GroupStatistics.Centre(x, _shift, _offset);
+
+        /// <summary>The forward's pre-activation z, bit for bit.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TV Z(TV x) => TV.MultiplyAdd(Centre(x), _scale, _beta);
+    }
+
+    /// <summary>g = dy·act′(z) for one row of <paramref name="len"/> floats into <paramref name="g"/> (dy itself when there is no activation).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private float* RowGradient<TV>(float* x, float* dy, float* g, int len, TV scale, TV shift) where TV : unmanaged, ISimd16<TV>
+    private float* RowGradient<TV>(float* x, float* dy, float* g, int len, in PlaneAffine<TV> affine) where TV : unmanaged, ISimd16<TV>
     {
         if (!_silu) return dy;
-        // SiLU′(z) = σ(z)(1 + z(1 − σ(z))); z is rebuilt from x with the forward's affine.
-        float* sig = g + len;
-        for (int i = 0; i < len; i += 16) TV.Store(g + i, TV.MultiplyAdd(TV.Load(x + i), scale, shift));
-        TensorPrimitives.Sigmoid(new ReadOnlySpan<float>(g, len), new Span<float>(sig, len));
-        TV one = TV.Broadcast(1f);
-        for (int i = 0; i < len; i += 16)
-        {
-            TV z = TV.Load(g + i), s = TV.Load(sig + i);
-            TV d = TV.Multiply(s, TV.Subtract(TV.Add(one, z), TV.Multiply(z, s)));
-            TV.Store(g + i, TV.Multiply(TV.Load(dy + i), d));
-        }
+        for (int i = 0; i < len; i += 16) TV.Store(g + i, TV.Multiply(TV.Load(dy + i), Activation.SiluDerivative(affine.Z(TV.Load(x + i)))));
         return g;
     }
 
@@ -191,28 +143,26 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     private void GradientSums<TV>(int plane) where TV : unmanaged, ISimd16<TV>
     {
         int n = plane / _x.Cb, cb = plane % _x.Cb, len = _x.W * 16;
-        fixed (float* sc = &_scale[plane * 16], sh = &_shift[plane * 16], mu = &_mu[plane * 16], r = &_r[plane * 16])
+        var affine = new PlaneAffine<TV>(this, plane);
+        TV rstd = TV.Load((float*)Unsafe.AsPointer(ref _r[plane * 16]));
+        float* buffer = stackalloc float[len];
+        double* sa = stackalloc double[16];
+        double* sb = stackalloc double[16];
+        for (int l = 0; l < 16; l++) { sa[l] = 0; sb[l] = 0; }
+        for (int y = 0; y < _x.H; y++)
         {
-            TV scale = TV.Load(sc), shift = TV.Load(sh), mean = TV.Load(mu), rstd = TV.Load(r);
-            float* buffer = stackalloc float[2 * len];
-            double* sa = stackalloc double[16];
-            double* sb = stackalloc double[16];
-            for (int l = 0; l < 16; l++) { sa[l] = 0; sb[l] = 0; }
-            for (int y = 0; y < _x.H; y++)
+            float* x = _x.At(n, cb, y, 0);
+            float* g = RowGradient(x, _dy.At(n, cb, y, 0), buffer, len, affine);
+            TV a = TV.Zero, b = TV.Zero;
+            for (int i = 0; i < len; i += 16)
             {
-                float* x = _x.At(n, cb, y, 0);
-                float* g = RowGradient(x, _dy.At(n, cb, y, 0), buffer, len, scale, shift);
-                TV a = TV.Zero, b = TV.Zero;
-                for (int i = 0; i < len; i += 16)
-                {
-                    TV gv = TV.Load(g + i);
-                    a = TV.Add(a, gv);
-                    b = TV.MultiplyAdd(gv, TV.Multiply(TV.Subtract(TV.Load(x + i), mean), rstd), b);
-                }
-                for (int l = 0; l < 16; l++) { sa[l] += TV.GetLane(a, l); sb[l] += TV.GetLane(b, l); }
+                TV gv = TV.Load(g + i);
+                a = TV.Add(a, gv);
+                b = TV.MultiplyAdd(gv, TV.Multiply(affine.Centre(TV.Load(x + i)), rstd), b);
             }
-            for (int l = 0; l < 16; l++) { _chanA[plane * 16 + l] = sa[l]; _chanB[plane * 16 + l] = sb[l]; }
+            for (int l = 0; l < 16; l++) { sa[l] += TV.GetLane(a, l); sb[l] += TV.GetLane(b, l); }
         }
+        for (int l = 0; l < 16; l++) { _chanA[plane * 16 + l] = sa[l]; _chanB[plane * 16 + l] = sb[l]; }
     }
 
     private void BuildCoefficients()
@@ -226,6 +176,7 @@ public sealed unsafe class GroupNormBackward : ParallelJob
             _gradBeta[c] = (float)db;
             _gradGamma[c] = (float)dg;
         }
+        var rstd = _stats.Rstd;
         Array.Clear(_coefA); Array.Clear(_coefB); Array.Clear(_coefC);
         for (int n = 0; n < _x.N; n++)
             for (int g = 0; g < _groups; g++)
@@ -237,13 +188,14 @@ public sealed unsafe class GroupNormBackward : ParallelJob
                     m2 += _gamma[c] * _chanB[n * _cp + c];
                 }
                 m1 /= count; m2 /= count;
-                double r = _rstd[n * _groups + g], mu = _mean[n * _groups + g];
+                // dx = r(γg − m1 − x̂·m2) with x̂ = (x − μ)·r, applied to the centred x − μ.
+                double r = rstd[n * _groups + g];
                 for (int c = g * cpg; c < (g + 1) * cpg; c++)
                 {
                     int i = n * _cp + c;
                     _coefA[i] = (float)(r * _gamma[c]);
                     _coefB[i] = (float)(-r * r * m2);
-                    _coefC[i] = (float)(-r * m1 + r * r * m2 * mu);
+                    _coefC[i] = (float)(-r * m1);
                 }
             }
     }
@@ -251,17 +203,17 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     private void InputGradient<TV>(int plane, int y) where TV : unmanaged, ISimd16<TV>
     {
         int n = plane / _x.Cb, cb = plane % _x.Cb, len = _x.W * 16;
-        fixed (float* sc = &_scale[plane * 16], sh = &_shift[plane * 16], ca = &_coefA[plane * 16], cbp = &_coefB[plane * 16], cc = &_coefC[plane * 16])
+        var affine = new PlaneAffine<TV>(this, plane);
+        TV a = TV.Load((float*)Unsafe.AsPointer(ref _coefA[plane * 16]));
+        TV b = TV.Load((float*)Unsafe.AsPointer(ref _coefB[plane * 16]));
+        TV c = TV.Load((float*)Unsafe.AsPointer(ref _coefC[plane * 16]));
+        float* buffer = stackalloc float[len];
+        float* x = _x.At(n, cb, y, 0), dx = _dx.At(n, cb, y, 0);
+        float* g = RowGradient(x, _dy.At(n, cb, y, 0), buffer, len, affine);
+        for (int i = 0; i < len; i += 16)
         {
-            TV scale = TV.Load(sc), shift = TV.Load(sh), a = TV.Load(ca), b = TV.Load(cbp), c = TV.Load(cc);
-            float* buffer = stackalloc float[2 * len];
-            float* x = _x.At(n, cb, y, 0), dx = _dx.At(n, cb, y, 0);
-            float* g = RowGradient(x, _dy.At(n, cb, y, 0), buffer, len, scale, shift);
-            for (int i = 0; i < len; i += 16)
-            {
-                TV v = TV.MultiplyAdd(a, TV.Load(g + i), TV.MultiplyAdd(b, TV.Load(x + i), c));
-                TV.Store(dx + i, _accumulate ? TV.Add(TV.Load(dx + i), v) : v);
-            }
+            TV v = TV.MultiplyAdd(a, TV.Load(g + i), TV.MultiplyAdd(b, affine.Centre(TV.Load(x + i)), c));
+            TV.Store(dx + i, _accumulate ? TV.Add(TV.Load(dx + i), v) : v);
         }
     }
 }

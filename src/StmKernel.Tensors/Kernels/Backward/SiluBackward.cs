@@ -1,27 +1,20 @@
-using System.Numerics.Tensors;
-
 namespace StmKernel.Tensors.Kernels.Backward;
 
 /// <summary>Backward of SiLU: <c>dx = dy · σ(x)(1 + x(1 − σ(x)))</c>, element-wise on plain spans.</summary>
 /// <remarks>In the U-Net SiLU is fused into group norm (see <see cref="GroupNormBackward"/>); the
 /// free-standing one acts on the time embedding, a few hundred values, and on whole blocked
-/// buffers through <see cref="Apply(BlockedTensor, BlockedTensor, BlockedTensor)"/>.</remarks>
-public static class SiluBackward
+/// buffers through <see cref="Apply(BlockedTensor, BlockedTensor, BlockedTensor)"/>. σ is the
+/// forward's (<see cref="Activation"/>), so this is the gradient of exactly what <see cref="Silu"/> computes.</remarks>
+public static unsafe class SiluBackward
 {
     /// <summary>dx = dy·SiLU′(x); <paramref name="gradInput"/> may alias <paramref name="gradOutput"/>.</summary>
     public static void Apply(ReadOnlySpan<float> x, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
     {
         if (gradOutput.Length != x.Length || gradInput.Length != x.Length) throw new ArgumentException("SiLU backward operands differ in length");
-        const int Chunk = 256;
-        Span<float> s = stackalloc float[Chunk];
-        for (int start = 0; start < x.Length; start += Chunk)
+        fixed (float* px = x, pdy = gradOutput, pdx = gradInput)
         {
-            int len = Math.Min(Chunk, x.Length - start);
-            var xs = x.Slice(start, len);
-            var sig = s[..len];
-            TensorPrimitives.Sigmoid(xs, sig);
-            for (int i = 0; i < len; i++)
-                gradInput[start + i] = gradOutput[start + i] * sig[i] * (1f + xs[i] * (1f - sig[i]));
+            if (SimdSupport.UseVector512) Elements<V512>(px, pdy, pdx, x.Length);
+            else Elements<V256x2>(px, pdy, pdx, x.Length);
         }
     }
 
@@ -30,6 +23,17 @@ public static class SiluBackward
     {
         if (!gradOutput.HasShape(x.N, x.C, x.H, x.W) || !gradInput.HasShape(x.N, x.C, x.H, x.W))
             throw new ArgumentException("SiLU backward operands differ in shape");
-        Apply(x.Storage, gradOutput.Storage, gradInput.Storage);
+        int length = x.N * x.Cb * x.PlaneStride;
+        if (SimdSupport.UseVector512) Elements<V512>(x.Base, gradOutput.Base, gradInput.Base, length);
+        else Elements<V256x2>(x.Base, gradOutput.Base, gradInput.Base, length);
+    }
+
+    private static void Elements<TV>(float* x, float* dy, float* dx, int length) where TV : unmanaged, ISimd16<TV>
+    {
+        int i = 0;
+        for (; i + 16 <= length; i += 16) TV.Store(dx + i, TV.Multiply(TV.Load(dy + i), Activation.SiluDerivative(TV.Load(x + i))));
+        int rest = length - i;
+        if (rest > 0)
+            PartialBlock.Store(dx + i, rest, TV.Multiply(PartialBlock.Load<TV>(dy + i, rest), Activation.SiluDerivative(PartialBlock.Load<TV>(x + i, rest))));
     }
 }

@@ -4,15 +4,15 @@ using StmKernel.Cli.Commands;
 using StmKernel.Imaging;
 using StmKernel.Imaging.Classical;
 using StmKernel.Sampling;
-using StmKernel.Tensors;
+using StmKernel.Sampling.Pipelines;
 using StmKernel.Tensors.Threading;
 
 namespace StmKernel.Cli;
 
 /// <summary>
 /// The batch behind `restore` and `upscale`: options shared by both, one model load, then per input file
-/// read → (upsample along the slow-scan axis) → tiled restore → .gwy (restored, uncertainty, original
-/// channels) + PNG preview. A file that fails is reported and the rest continue; the exit code is 1 when
+/// read → <see cref="ScanRestorer"/> (conditioning, scale, lattice check, tiled restore) → .gwy (restored,
+/// uncertainty, invented, original channels) + PNG preview. A file that fails is reported and the rest continue; the exit code is 1 when
 /// any failed. Progress goes to standard error, results and the summary to standard output.
 /// </summary>
 internal sealed class RestoreRun
@@ -93,8 +93,11 @@ internal sealed class RestoreRun
 
         if (!IsFileOutput(_output)) Directory.CreateDirectory(_output);
         using var pool = new WorkerPool(_threads);
-        var restorer = model.CreateRestorer(pool, _batch);
-        var options = new RestoreOptions { Steps = _steps, EnsembleSize = _ensemble, Seed = _seed, Overlap = _overlap, BatchSize = _batch };
+        var restorer = new ScanRestorer(model, pool, new ScanRestoreOptions
+        {
+            Restore = new RestoreOptions { Steps = _steps, EnsembleSize = _ensemble, Seed = _seed, Overlap = _overlap, BatchSize = _batch },
+            Factor = _factor, PixelSize = _pixelSize, AnySurface = _anySurface, Check = _check, Tool = $"stmkernel {_command}",
+        });
         int done = 0, failed = 0;
         long tiles = 0, forwards = 0;
         var planned = new HashSet<string>(StringComparer.Ordinal);
@@ -102,7 +105,7 @@ internal sealed class RestoreRun
         {
             try
             {
-                var (t, f) = RestoreOne(input, model, restorer, options, planned);
+                var (t, f) = RestoreOne(input, model, restorer, planned);
                 tiles += t;
                 forwards += f;
                 done++;
@@ -118,7 +121,7 @@ internal sealed class RestoreRun
         return failed > 0 ? 1 : 0;
     }
 
-    private (long Tiles, long Forwards) RestoreOne(string input, RestorationModel model, TiledRestorer restorer, RestoreOptions options, HashSet<string> planned)
+    private (long Tiles, long Forwards) RestoreOne(string input, RestorationModel model, ScanRestorer restorer, HashSet<string> planned)
     {
         string output = OutputFor(input);
         string? preview = Path.GetExtension(output).Equals(".png", StringComparison.OrdinalIgnoreCase) ? null : Path.ChangeExtension(output, ".png");
@@ -129,136 +132,56 @@ internal sealed class RestoreRun
 
         var doc = StmFile.Read(input);
         foreach (var w in doc.Warnings) Console.Error.WriteLine($"warning: {w}");
-        var source = ChannelOptions.One(doc, _channel, _direction, input);
-        var image = new Tensor((float[])source.Data.Clone(), source.Height, source.Width);
-        // 1. Conditioning the model was trained with (the capture software's line flattening).
-        if (model.LineFlatten) image = new Tensor(RowAlignment.Apply(image.Data, image.Dim(1), image.Dim(0)), image.Dim(0), image.Dim(1));
-
-        // 2. Physical scale: resample into the model's pixel-size range (and back at the end), then check the lattice there.
-        // An upscaled scan is resampled as measured (its lines factor × the target apart) and line-upsampled after,
-        // so the SR model still sees every factor-th line measured.
-        var scale = ScaleFor(input, source, model);
-        var modelImage = scale.ToModel(image);
-        if (_factor > 1)
+        var scan = restorer.Prepare(ChannelOptions.One(doc, _channel, _direction, input));
+        if (scan.PixelSizeAssumed)
         {
-            image = LineUpsampler.Upsample(image, _factor);
-            modelImage = LineUpsampler.Upsample(modelImage, _factor);
+            var range = model.PixelSizeRange;
+            Console.Error.WriteLine(FormattableString.Invariant(
+                $"warning: {input}: no physical size in the file: assuming it is at the model's scale ({range.Min * 1e9:0.###}–{range.Max * 1e9:0.###} nm/px, no resampling, no lattice check); give the scan's pixel size with --pixel-size, e.g. --pixel-size 0.195nm"));
         }
-        Console.Out.WriteLine($"{input}: pixel size {(source.PhysicalSizeKnown || _pixelSize is not null ? scale.Describe(image.Dim(0), image.Dim(1), modelImage.Dim(0), modelImage.Dim(1)) : "unknown: used as it is")}");
-        if (model.LatticePeriods is { } periods && (source.PhysicalSizeKnown || _pixelSize is not null))
-        {
-            var verdict = LatticeCheck.Check(modelImage, Math.Sqrt(scale.TargetX * scale.TargetY), periods);
-            Console.Out.WriteLine($"{input}: lattice: {verdict.Message}");
-            if (verdict.Mismatch && !_anySurface)
-                throw new CliException($"{verdict.Message}; model {model.Name} would paint its own lattice onto it. " +
-                    "Check the pixel size (--pixel-size), use a model trained on this surface, or pass --any-surface");
-        }
+        Console.Out.WriteLine($"{input}: pixel size {scan.ScaleText}");
+        if (scan.Lattice is { } verdict) Console.Out.WriteLine($"{input}: lattice: {verdict.Message}");
+        if (scan.Refusal is { } refusal) throw new CliException(refusal); // before the progress bar starts
 
-        // 3. Tiled restore at the model's scale.
-        RestoreResult result;
-        int items = TileGrid.TilesAlong(modelImage.Dim(0), options.TileSize, options.Overlap) * TileGrid.TilesAlong(modelImage.Dim(1), options.TileSize, options.Overlap) * _ensemble;
-        using (var bar = new ProgressBar(Path.GetFileName(input), items, "tiles"))
+        RestoredScan result;
+        using (var bar = new ProgressBar(Path.GetFileName(input), scan.WorkItems, "tiles"))
         {
             int last = 0;
-            result = restorer.Restore(modelImage, options with { Progress = (d, _) => { bar.Advance(d - last); last = d; } });
+            result = restorer.Restore(scan, (d, _) => { bar.Advance(d - last); last = d; });
         }
-        var restoredData = scale.ToScan(result.Image, image.Dim(0), image.Dim(1));
-        var stdData = result.StdDev is { } s0 ? scale.ToScan(s0, image.Dim(0), image.Dim(1)) : null;
-        // 4. What was invented, scored where the model worked (its scale), then on the scan's grid.
-        var invented = _check ? scale.ToScan(InventedMap.Compute(modelImage, result.Image, result.StdDev), image.Dim(0), image.Dim(1)) : null;
 
-        string how = string.Create(CultureInfo.InvariantCulture,
-            $"stmkernel {_command}{(_factor > 1 ? $" x{_factor}" : "")}: model {model.Name}, {(model.Sampler is null ? "one pass" : $"{result.Steps} steps")}, seed {_seed}, " +
-            $"ensemble {_ensemble}, overlap {_overlap}, tiles {result.Grid.Count}, forwards {result.NetworkEvaluations}, " +
-            $"pixel size {scale.Describe(image.Dim(0), image.Dim(1), modelImage.Dim(0), modelImage.Dim(1))}{(model.LineFlatten ? ", input line-flattened (median)" : "")}");
-        string name = string.IsNullOrEmpty(source.Channel) ? "Z" : source.Channel; // an .npy has no channel name
-        var restored = Derived(source, restoredData, $"{name} restored", how);
-        var channels = new List<StmImage> { restored };
-        if (stdData is { } std) channels.Add(Derived(source, std, $"{name} uncertainty (ensemble std)", how));
-        StmImage? inventedChannel = null;
-        if (invented is not null)
-        {
-            // A score, not a height: no z unit.
-            inventedChannel = Derived(source, invented, $"{name} invented", how + ", invented map (score 0-1, flagged > 0.5)", zUnit: "");
-            channels.Add(inventedChannel);
-        }
-        channels.AddRange(doc.Channels);
-
-        if (Path.GetExtension(output).Equals(".gwy", StringComparison.OrdinalIgnoreCase)) StmFile.WriteGwy(output, channels);
+        var restored = result.Restored;
+        if (Path.GetExtension(output).Equals(".gwy", StringComparison.OrdinalIgnoreCase)) StmFile.WriteGwy(output, [.. result.Channels, .. doc.Channels]);
         else StmFile.Write(output, [restored]);
         if (preview is not null) StmFile.WritePng(preview, restored);
         string? checkPng = null;
-        if (inventedChannel is not null && _factor == 1)
+        if (result.Invented is { } invented && _factor == 1)
         {
             checkPng = Path.ChangeExtension(output, ".check.png");
             OutputPaths.EnsureWritable(checkPng, _force, [.. _inputs]);
-            var input0 = new StmImage(image.Data, image.Dim(1), image.Dim(0));
-            PngPreview.Write(checkPng, PanelStrip.Compose([new(input0), new(restored), new(inventedChannel, (0f, 1f))]), 0f, 1f);
+            var shown = new StmImage(scan.Input.Data, scan.Input.Dim(1), scan.Input.Dim(0));
+            PngPreview.Write(checkPng, PanelStrip.Compose([new(shown), new(restored), new(invented, (0f, 1f))]), 0f, 1f);
         }
 
+        var grid = result.Result.Grid;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {output}{(preview is null ? "" : $" + {Path.GetFileName(preview)}")}: {restored.Title} {restored.Width}×{restored.Height}, " +
-            $"tiles={result.Grid.Count}, forwards={result.NetworkEvaluations}"));
-        if (inventedChannel is not null)
-        {
-            double flagged = inventedChannel.Data.Count(v => v > InventedMap.FlagThreshold) / (double)inventedChannel.Data.Length;
+            $"tiles={grid.Count}, forwards={result.Result.NetworkEvaluations}"));
+        if (result.InventedFraction is { } flagged)
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{input}: invented map: {flagged:P1} of the pixels flagged (score > {InventedMap.FlagThreshold}){(checkPng is null ? "" : $"; figure {Path.GetFileName(checkPng)}")}"));
-        }
-        if (result.Uncertainty is { ShouldWarn: true } report) WarnUncertain(input, report, restored, (double)image.Dim(1) / modelImage.Dim(1), (double)image.Dim(0) / modelImage.Dim(0));
-        return (result.Grid.Count, result.NetworkEvaluations);
+        if (result.Result.Uncertainty is { ShouldWarn: true } report) WarnUncertain(input, report, result.UncertainRegions, restored);
+        return (grid.Count, result.Result.NetworkEvaluations);
     }
 
-    /// <summary>
-    /// The scan's pixel size (--pixel-size, else the file's; an upscaled scan's lines are 1/factor apart after
-    /// line upsampling) against the model's range. Without either, a warning and the model's own scale.
-    /// </summary>
-    private ScanScale ScaleFor(string input, StmImage source, RestorationModel model)
-    {
-        var range = model.PixelSizeRange;
-        if (_pixelSize is { } p) return ScanScale.For(p, p, range);
-        if (source.PhysicalSizeKnown) return ScanScale.For(source.PixelSizeX, source.PixelSizeY / _factor, range);
-        Console.Error.WriteLine(FormattableString.Invariant(
-            $"warning: {input}: no physical size in the file: assuming it is at the model's scale ({range.Min * 1e9:0.###}–{range.Max * 1e9:0.###} nm/px, no resampling, no lattice check); give the scan's pixel size with --pixel-size, e.g. --pixel-size 0.195nm"));
-        double assumed = Math.Clamp(0.195e-9, range.Min, range.Max);
-        return ScanScale.For(assumed, assumed, (assumed, assumed));
-    }
-
-    /// <summary>
-    /// A channel of the result: <paramref name="data"/> ([H', W]) with the source's metadata, the same
-    /// physical size (an upscaled image's pixels are 1/factor as tall; --pixel-size, when given, sets it)
-    /// and the new line count recorded.
-    /// </summary>
-    private StmImage Derived(StmImage source, Tensor data, string channel, string processing, string? zUnit = null)
-    {
-        int height = data.Dim(0);
-        var metadata = new Dictionary<string, string>(source.Metadata)
-        {
-            ["Processing"] = processing,
-            ["Scan lines"] = height.ToString(CultureInfo.InvariantCulture),
-        };
-        if (height != source.Height) metadata["Scan lines measured"] = source.Height.ToString(CultureInfo.InvariantCulture);
-        return new StmImage(data.Data, source.Width, height)
-        {
-            // --pixel-size states the fast-axis pixel; an upscaled result's lines are that far apart too.
-            PixelSizeX = _pixelSize ?? source.PixelSizeX, PixelSizeY = _pixelSize ?? source.PixelSizeY * source.Height / height,
-            PhysicalSizeKnown = source.PhysicalSizeKnown || _pixelSize is not null, OffsetX = source.OffsetX, OffsetY = source.OffsetY,
-            ZUnit = zUnit ?? source.ZUnit, Channel = channel, Direction = source.Direction, SlowScan = source.SlowScan,
-            BiasVolts = source.BiasVolts, Setpoint = source.Setpoint, SetpointUnit = source.SetpointUnit,
-            SourceFile = source.SourceFile, Metadata = metadata,
-        };
-    }
-
-    /// <summary>The report's regions were found at the model's scale: <paramref name="sx"/>, <paramref name="sy"/> map them to the scan's pixels.</summary>
-    private static void WarnUncertain(string input, UncertaintyReport report, StmImage image, double sx, double sy)
+    /// <summary>The ensemble's warning, with the first regions (<paramref name="regions"/>: in the scan's pixels) in pixels and, when known, nanometres.</summary>
+    private static void WarnUncertain(string input, UncertaintyReport report, IReadOnlyList<FlaggedRegion> regions, StmImage image)
     {
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"warning: {input}: the ensemble members disagree in {report.Regions.Count} region(s), {report.FlaggedFraction:P1} of the image: " +
             $"the model is inventing structure there; do not trust it, re-acquire (docs/uncertainty.md)"));
-        foreach (var m in report.Regions.Take(5))
+        foreach (var r in regions.Take(5))
         {
-            int x0 = (int)Math.Floor(m.X * sx), y0 = (int)Math.Floor(m.Y * sy);
-            var r = new { X = x0, Y = y0, Width = Math.Min(image.Width - x0, (int)Math.Ceiling(m.Width * sx)), Height = Math.Min(image.Height - y0, (int)Math.Ceiling(m.Height * sy)), m.MaxDisagreement };
             string physical = image.PhysicalSizeKnown
                 ? string.Create(CultureInfo.InvariantCulture,
                     $" = x {r.X * image.PixelSizeX * 1e9:F1}–{(r.X + r.Width) * image.PixelSizeX * 1e9:F1} nm, y {r.Y * image.PixelSizeY * 1e9:F1}–{(r.Y + r.Height) * image.PixelSizeY * 1e9:F1} nm")

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace StmKernel.Imaging;
 
 /// <summary>Fast-scan direction of a channel: forward (trace) or backward (retrace).</summary>
@@ -13,14 +15,27 @@ public enum ScanDirection
 /// One scan channel in physical units: row-major float data with row 0 at the top (Gwyddion's
 /// convention), NaN marking missing pixels, plus the physical pixel size and acquisition metadata.
 /// </summary>
-public sealed class StmImage
+/// <remarks>
+/// A record so that every derived image (<see cref="Derive"/>, <see cref="WithData"/>, <see cref="Relabel"/>,
+/// or <c>image with { Channel = … }</c>) is made by the compiler's copy constructor: a property added later
+/// is carried by construction instead of silently dropped by a hand-written copy. Equality stays by
+/// reference, as for the class this was: two scans are not "equal" because their pixels happen to match.
+/// </remarks>
+public sealed record StmImage
 {
     /// <summary>Creates an image; <paramref name="data"/> is used as is (not copied) and must hold width × height values.</summary>
     public StmImage(float[] data, int width, int height)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"image size {width}×{height} must be positive");
-        if (data.Length != (long)width * height) throw new ArgumentException($"data length {data.Length} is not {width}×{height}", nameof(data));
+        CheckSize(data, width, height);
+        Data = data;
+        Width = width;
+        Height = height;
+    }
+
+    // Every property of the source (the compiler's copy constructor), then the new pixels and size.
+    private StmImage(StmImage source, float[] data, int width, int height) : this(source)
+    {
+        CheckSize(data, width, height);
         Data = data;
         Width = width;
         Height = height;
@@ -104,16 +119,29 @@ public sealed class StmImage
     }
 
     /// <summary>A copy with new pixel data of the same size and all metadata kept.</summary>
-    public StmImage WithData(float[] data) => Copy(data, Channel, Metadata);
+    public StmImage WithData(float[] data) => Derive(data, Width, Height);
+
+    /// <summary>
+    /// A copy of <paramref name="width"/> × <paramref name="height"/> pixels (<paramref name="data"/> used as is)
+    /// with every other property of this image, pixel sizes included: a caller that resamples says how the
+    /// pixel size changes, e.g. <c>image.Derive(d, w, h) with { PixelSizeY = … }</c>.
+    /// </summary>
+    public StmImage Derive(float[] data, int width, int height) => new(this, data, width, height);
 
     /// <summary>The same pixels under another channel name and, optionally, other metadata (e.g. "Z classical").</summary>
-    public StmImage Relabel(string channel, IReadOnlyDictionary<string, string>? metadata = null) => Copy(Data, channel, metadata ?? Metadata);
+    public StmImage Relabel(string channel, IReadOnlyDictionary<string, string>? metadata = null) =>
+        this with { Channel = channel, Metadata = metadata ?? Metadata };
 
-    private StmImage Copy(float[] data, string channel, IReadOnlyDictionary<string, string> metadata) => new(data, Width, Height)
+    /// <summary>Reference equality (see the remarks on the type).</summary>
+    public bool Equals(StmImage? other) => ReferenceEquals(this, other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => RuntimeHelpers.GetHashCode(this);
+
+    private static void CheckSize(float[] data, int width, int height)
     {
-        PixelSizeX = PixelSizeX, PixelSizeY = PixelSizeY, PhysicalSizeKnown = PhysicalSizeKnown,
-        OffsetX = OffsetX, OffsetY = OffsetY, ZUnit = ZUnit, Channel = channel, Direction = Direction,
-        SlowScan = SlowScan, BiasVolts = BiasVolts, Setpoint = Setpoint, SetpointUnit = SetpointUnit,
-        SourceFile = SourceFile, Metadata = metadata,
-    };
+        ArgumentNullException.ThrowIfNull(data);
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"image size {width}×{height} must be positive");
+        if (data.Length != (long)width * height) throw new ArgumentException($"data length {data.Length} is not {width}×{height}", nameof(data));
+    }
 }

@@ -7,22 +7,10 @@ namespace StmKernel.Sampling.Tests;
 
 public class RestorationModelTests
 {
-    private static UNetConfig Tiny(int inChannels) => new()
-    {
-        InChannels = inChannels, BlockOutChannels = [8, 16], LayersPerBlock = 1, NormNumGroups = 4, AddAttention = false,
-    };
-
-    private static WeightSet RandomWeights(UNetConfig config, SamplerSettings? sampler, int seed = 3)
-    {
-        var values = RandomParameters.For(config, seed);
-        var tensors = ParameterList.For(config).ToDictionary(s => s.Key, s => new WeightTensor(s.Shape, values[s.Key]));
-        return new WeightSet(config, tensors, new ModelMetadata { Task = "restore", Sampler = sampler });
-    }
-
     [Fact]
     public void SampledModelIsDeterministicBySeedAndIndependentOfBatching()
     {
-        var model = RestorationModel.FromWeights(RandomWeights(Tiny(2), SamplerSettings.FlowMatching), "tiny-fm");
+        var model = RestorationModel.FromWeights(TinyModels.Weights(TinyModels.Config(2), SamplerSettings.FlowMatching), "tiny-fm");
         using var pool = new WorkerPool(2);
         var restorer = model.CreateRestorer(pool, maxBatch: 8);
         var image = TestData.Surface(150, 133);
@@ -39,7 +27,7 @@ public class RestorationModelTests
     [Fact]
     public void OnePassModelReturnsTheNetworkOfTheNormalisedCondition()
     {
-        var weights = RandomWeights(Tiny(1), sampler: null);
+        var weights = TinyModels.Weights(TinyModels.Config(1), sampler: null);
         var model = RestorationModel.FromWeights(weights, "tiny-ae");
         Assert.Null(model.Sampler);
         using var pool = new WorkerPool(1);
@@ -61,10 +49,10 @@ public class RestorationModelTests
     [Fact]
     public void ChannelsMustFitTheSampler()
     {
-        var e = Assert.Throws<InvalidDataException>(() => RestorationModel.FromWeights(RandomWeights(Tiny(2), null), "x"));
+        var e = Assert.Throws<InvalidDataException>(() => RestorationModel.FromWeights(TinyModels.Weights(TinyModels.Config(2), null), "x"));
         Assert.Contains("one-pass", e.Message);
         Assert.Contains("--sampler", e.Message);
-        e = Assert.Throws<InvalidDataException>(() => RestorationModel.FromWeights(RandomWeights(Tiny(1), SamplerSettings.Ddim), "x"));
+        e = Assert.Throws<InvalidDataException>(() => RestorationModel.FromWeights(TinyModels.Weights(TinyModels.Config(1), SamplerSettings.Ddim), "x"));
         Assert.Contains("2 input channels", e.Message);
     }
 
@@ -74,7 +62,7 @@ public class RestorationModelTests
         string path = Path.Combine(Path.GetTempPath(), $"stmk-model-{Guid.NewGuid():N}.stmw");
         try
         {
-            RandomWeights(Tiny(2), SamplerSettings.Ddim with { DefaultSteps = 3 }).SaveStmw(path);
+            TinyModels.Weights(TinyModels.Config(2), SamplerSettings.Ddim with { DefaultSteps = 3 }).SaveStmw(path);
             var model = RestorationModel.Load(path);
             Assert.Equal(SamplerSettings.Ddim with { DefaultSteps = 3 }, model.Sampler);
             Assert.Equal("restore", model.Task);

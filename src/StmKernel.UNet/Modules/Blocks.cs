@@ -29,9 +29,11 @@ public sealed class ResnetBlock2D : Module
     /// <summary>The block's forward; <paramref name="siluTemb"/> is SiLU(time embedding), shared by every block.</summary>
     public GraphValue Forward(GraphBuilder g, GraphValue x, GraphValue siluTemb)
     {
+        // The shortcut runs first so that norm1 is x's last reader and, at inference, may overwrite it in place
+        // (an up block's x is the widest activation: [h, skip] concatenated).
+        var residual = _shortcut?.Forward(g, x) ?? x;
         var bias = _timeProjection.Forward(g, siluTemb);
         var h = _conv1.Forward(g, _norm1.Forward(g, x, silu: true), sampleBias: bias);
-        var residual = _shortcut?.Forward(g, x) ?? x;
         return _conv2.Forward(g, _norm2.Forward(g, h, silu: true), residual: residual);
     }
 }

@@ -35,11 +35,13 @@ internal sealed class CpuExecutable : IGraphExecutable
         for (int i = 0; i < graph.Ops.Count; i++)
         {
             var op = graph.Ops[i];
-            _buffers[i] = op.Kind == OpKind.Input ? NewBuffer(op.Output) : Acquire(op.Output);
+            var inPlace = training ? null : InPlaceSource(op, lastUse, i);
+            _buffers[i] = op.Kind == OpKind.Input ? NewBuffer(op.Output) : inPlace is not null ? _buffers[inPlace.Id] : Acquire(op.Output);
             if (op.Kind != OpKind.Input) _steps.Add(ops.Plan(op, Buffer, _buffers[i]));
-            // Free inputs after their last reader unless the backward reads them (kept to the producer's backward).
+            // Free inputs after their last reader unless the backward reads them (kept to the producer's backward);
+            // an in-place op's source buffer now belongs to its output.
             foreach (var v in op.Inputs.Distinct())
-                if (lastUse[v.Id] == i && needs?.Keep[v.Id] != true) Free(v);
+                if (lastUse[v.Id] == i && needs?.Keep[v.Id] != true && v != inPlace) Free(v);
             if (lastUse[i] < 0) Free(op.Output);
         }
         if (!training) return;
@@ -106,6 +108,24 @@ internal sealed class CpuExecutable : IGraphExecutable
     public void ParametersChanged(WorkerPool? pool = null)
     {
         _weights.Refresh(pool ?? WorkerPool.Inline, _hooks);
+    }
+
+    /// <summary>
+    /// Inference only: the input whose buffer <paramref name="op"/> may overwrite, because this op is its last reader —
+    /// a group norm's input (statistics are taken before any element is written, then each element is rewritten in
+    /// place) or a convolution's residual (its kernels add the residual into the output as they store). Saves a
+    /// full activation at the U-Net's widest layers (docs/performance.md, restore memory).
+    /// </summary>
+    private GraphValue? InPlaceSource(GraphOp op, int[] lastUse, int index)
+    {
+        var source = op.Kind switch
+        {
+            OpKind.GroupNorm => op.Inputs[0],
+            OpKind.Conv2d => op.Residual,
+            _ => null,
+        };
+        if (source is null || lastUse[source.Id] != index || Graph.Ops[source.Id].Kind == OpKind.Input) return null;
+        return op.Inputs.Count(v => v == source) == 1 ? source : null;
     }
 
     private object Buffer(GraphValue v) => _buffers[v.Id] ?? throw new InvalidOperationException($"{v} has no buffer");

@@ -20,9 +20,8 @@ internal sealed class CpuWeights(IParameterStore store)
     {
         if (_convs.TryGetValue(key, out var p))
         {
-            var d = p.Direct;
-            if ((d.Cout, d.Cin, d.K, d.Stride) != (cout, cin, k, stride))
-                throw new InvalidOperationException($"{key}: planned as {cout}×{cin}×{k}×{k} stride {stride}, packed as {d.Cout}×{d.Cin}×{d.K}×{d.K} stride {d.Stride}");
+            if ((p.Cout, p.Cin, p.K, p.Stride) != (cout, cin, k, stride))
+                throw new InvalidOperationException($"{key}: planned as {cout}×{cin}×{k}×{k} stride {stride}, packed as {p.Cout}×{p.Cin}×{p.K}×{p.K} stride {p.Stride}");
             return p;
         }
         float[] w = Checked(key + ".weight", (long)cout * cin * k * k), b = Checked(key + ".bias", cout);

@@ -47,7 +47,6 @@ public sealed unsafe class BlockedTensor
 
     private readonly float[]? _own;
     private readonly TensorPool? _pool;
-    private readonly long _offset;
 
     /// <summary>Floats in the buffer, including halo and padding lanes: N·Cb·(H+2)·(W+2)·16.</summary>
     public int Length { get; }
@@ -56,10 +55,10 @@ public sealed unsafe class BlockedTensor
     public float[] Storage => _own ?? throw new InvalidOperationException("this activation is a view into a plan's memory pool: use Data");
 
     /// <summary>The whole buffer, including halo and padding lanes.</summary>
-    public Span<float> Data => _own is not null ? _own : _pool!.Span(_offset, Length);
+    public Span<float> Data => _own is not null ? _own : _pool!.Span(Offset, Length);
 
     /// <summary>Pointer to element 0 of <see cref="Data"/> (valid for the object's lifetime: the memory is pinned).</summary>
-    public float* Base => _own is not null ? (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_own)) : _pool!.Pointer + _offset;
+    public float* Base => _own is not null ? (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_own)) : _pool!.Pointer + Offset;
 
     /// <summary>Allocates a zeroed activation of the given logical shape.</summary>
     public BlockedTensor(int n, int c, int h, int w)
@@ -68,13 +67,15 @@ public sealed unsafe class BlockedTensor
         _own = GC.AllocateArray<float>(Length, pinned: true);
     }
 
-    /// <summary>A view of <see cref="LengthOf"/>(n, c, h, w) floats of <paramref name="pool"/> at <paramref name="offset"/>.</summary>
-    internal BlockedTensor(TensorPool pool, long offset, int n, int c, int h, int w)
+    /// <summary>A view of <see cref="LengthOf"/>(n, c, h, w) floats of <paramref name="pool"/>, at the <see cref="Offset"/> its planner sets.</summary>
+    internal BlockedTensor(TensorPool pool, int n, int c, int h, int w)
     {
         (N, C, H, W, Cb, Length) = CheckShape(n, c, h, w);
         _pool = pool;
-        _offset = offset;
     }
+
+    /// <summary>A pool view's position in its pool, in floats (set by the planner before the memory is used).</summary>
+    internal long Offset { get; set; }
 
     /// <summary>Floats a buffer of logical shape [n, c, h, w] takes (halo and padding lanes included).</summary>
     public static int LengthOf(int n, int c, int h, int w) => CheckShape(n, c, h, w).Length;

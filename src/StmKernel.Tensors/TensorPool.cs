@@ -5,24 +5,19 @@ namespace StmKernel.Tensors;
 
 /// <summary>
 /// One pinned block of floats that a plan's activations are views into (<see cref="BlockedTensor"/> at planned
-/// offsets). The size is fixed by planning; the memory is allocated, zeroed, on first use by a kernel, so a plan
-/// can lay out every buffer before any exists.
+/// offsets). The planner places its buffers when the size is first asked for or the memory first used, so a plan
+/// lays out every buffer before any offset or memory exists.
 /// </summary>
-internal sealed unsafe class TensorPool
+internal sealed unsafe class TensorPool(Func<long> place)
 {
+    private long _length = -1;
     private float[]? _array;
-    private long _length;
 
-    /// <summary>Floats the pool holds; grows while planning, fixed once the memory exists.</summary>
-    public long Length
-    {
-        get => _length;
-        set
-        {
-            if (_array is not null) throw new InvalidOperationException("the pool's memory exists: a plan cannot grow after it has run");
-            _length = value;
-        }
-    }
+    /// <summary>True once the buffers have their offsets.</summary>
+    public bool Placed => _length >= 0;
+
+    /// <summary>Floats the pool holds (places the buffers on first use).</summary>
+    public long Length => _length >= 0 ? _length : _length = place();
 
     /// <summary>Pointer to float 0 (allocates the block on first use).</summary>
     public float* Pointer => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Memory()));
@@ -30,5 +25,5 @@ internal sealed unsafe class TensorPool
     /// <summary>Floats [offset, offset + length) of the block.</summary>
     public Span<float> Span(long offset, int length) => Memory().AsSpan(checked((int)offset), length);
 
-    private float[] Memory() => _array ??= GC.AllocateArray<float>(checked((int)_length), pinned: true);
+    private float[] Memory() => _array ??= GC.AllocateArray<float>(checked((int)Length), pinned: true);
 }

@@ -59,6 +59,28 @@ public class ModelParityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void PlansOfOneModelShareMemoryWithoutChangingResults()
+    {
+        // A model's plans for different shapes draw on one activation block (CpuWeights.InferenceMemory): each run
+        // must rebuild all it reads. Smaller shape first, so the block also grows between runs.
+        string dir = RepoPaths.Fixture("unet", "c-attention-f16");
+        var weights = WeightSet.Load(Path.Combine(dir, "model.safetensors"));
+        var model = UNet2DModel.FromWeights(weights);
+        var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
+        var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
+        using var pool = new WorkerPool(1);
+        var one = new Tensor(xData[..(xData.Length / 2)], [1, .. xShape[1..]]);
+        var both = new Tensor(xData, xShape);
+        var firstOne = model.Forward(one, tData[..1], pool);
+        var firstBoth = model.Forward(both, tData, pool);
+        var againOne = model.Forward(one, tData[..1], pool);
+        var againBoth = model.Forward(both, tData, pool);
+        Assert.Equal(firstOne.Data, againOne.Data);
+        Assert.Equal(firstBoth.Data, againBoth.Data);
+        Assert.Equal(UNet2DModel.FromWeights(weights).Forward(both, tData, pool).Data, againBoth.Data);
+    }
+
+    [Fact]
     public void RejectsSpatialSizeNotDivisibleByDownsampling()
     {
         var model = new UNet2DModel(UNetConfig.Small, RandomParameters.For(UNetConfig.Small));

@@ -25,7 +25,8 @@ internal sealed class BufferArena
     private readonly Dictionary<BlockedTensor, Lifetime> _live = new(ReferenceEqualityComparer.Instance);
     private int _clock;
 
-    public BufferArena() => _pool = new TensorPool(Place);
+    /// <summary>An arena whose pool owns its memory, or draws it from <paramref name="shared"/> (plans that run one at a time).</summary>
+    public BufferArena(SharedMemory? shared = null) => _pool = new TensorPool(Place, shared);
 
     /// <summary>Where each buffer's halo-zeroing step goes: the forward or backward step list being planned.</summary>
     public Action<Action<WorkerPool>>? Emit { get; set; }

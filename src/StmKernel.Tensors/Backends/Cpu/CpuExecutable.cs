@@ -19,7 +19,7 @@ internal sealed class CpuExecutable : IGraphExecutable
     private readonly List<PlanStep> _steps = [];
     private readonly List<Action<WorkerPool>> _backward = [];
     private readonly List<Action> _hooks = [];          // per-plan copies of parameters to refresh (norm affines, transposed weights)
-    private readonly BufferArena _arena = new();
+    private readonly BufferArena _arena;
     private readonly BlockedTensor? _gradSeed;
     private bool _forwardDone;
 
@@ -27,6 +27,10 @@ internal sealed class CpuExecutable : IGraphExecutable
     {
         Graph = graph;
         _weights = weights;
+        // Inference plans of one parameter store run one at a time and keep nothing between runs: they share one
+        // block (a tiled restore plans batch B and its last, smaller batch). A training plan holds activations
+        // from its forward to its backward, so it owns its memory.
+        _arena = new BufferArena(training ? null : weights.InferenceMemory);
         _buffers = new object[graph.Ops.Count];
         var ops = new CpuForwardOps(weights, _hooks);
         var needs = training ? BackwardNeeds.Of(graph) : null;

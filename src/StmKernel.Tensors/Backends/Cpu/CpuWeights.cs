@@ -15,6 +15,9 @@ internal sealed class CpuWeights(IParameterStore store)
 
     public IParameterStore Store => store;
 
+    /// <summary>The activation memory the store's inference plans share (they run one at a time).</summary>
+    public SharedMemory InferenceMemory { get; } = new();
+
     /// <summary>The packings of the convolution <paramref name="key"/> (weight KEY.weight, bias KEY.bias).</summary>
     public ConvPackings Conv(string key, int cout, int cin, int k, int stride)
     {

@@ -1,5 +1,7 @@
 using StmKernel.Imaging;
 using StmKernel.Tensors;
+using StmKernel.Tensors.Backends;
+using StmKernel.Tensors.Backends.Cpu;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet.Weights;
 using Xunit.Abstractions;
@@ -42,6 +44,33 @@ public class ModelParityTests(ITestOutputHelper output)
         // A second call on the same plan must reproduce the first bit for bit.
         var again = model.Forward(new Tensor(xData, xShape), tData, pool);
         Assert.Equal(y.Data, again.Data);
+    }
+
+    /// <summary>Every backend the whole-model parity runs on (a GPU backend joins this list).</summary>
+    public static TheoryData<string> Backends => new(BackendList.Select(b => b.Name));
+
+    private static readonly IComputeBackend[] BackendList = [CpuBackend.Instance];
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void MatchesPyTorchAtTheShippedConfiguration(string backend)
+    {
+        // tools/reference/gen_shipped_fixture.py: the shipped weights/fm-small-restore.stmw (Small, F16 values) at
+        // batch 8 on 128² tiles, as restore runs it; the reference forward in float64.
+        var weights = WeightSet.Load(Path.Combine(RepoPaths.Root, "weights", "fm-small-restore.stmw"));
+        var model = UNet2DModel.FromWeights(weights, BackendList.Single(b => b.Name == backend));
+        string dir = RepoPaths.Fixture("unet", "small-shipped");
+        var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
+        var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
+        var (yData, yShape) = NpyFile.Read(Path.Combine(dir, "y.npy"));
+        Assert.Equal(new[] { 8, 2, 128, 128 }, xShape);
+        using var pool = new WorkerPool(2);
+        var y = model.Forward(new Tensor(xData, xShape), tData, pool);
+        Assert.Equal(yShape, y.Shape);
+        double maxRef = yData.Max(MathF.Abs);
+        double maxErr = yData.Zip(y.Data, (a, b) => Math.Abs(a - b)).Max();
+        output.WriteLine($"small-shipped on {backend}: max|ours − torch| = {maxErr:E3}, max|torch| = {maxRef:F4}, relative {maxErr / maxRef:E3}");
+        Assert.True(maxErr / maxRef <= 1e-4, $"small-shipped on {backend}: relative error {maxErr / maxRef:E3} exceeds 1e-4");
     }
 
     [Fact]

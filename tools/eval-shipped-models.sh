@@ -24,10 +24,10 @@ declare -A modes=(
   [real]="clean all multitip tipchange lines"
 )
 declare -A models=(
-  [restore]="$repo/weights/fm-small-restore.stmw,$repo/weights/ddim-small-restore.stmw"
+  [restore]="$repo/weights/fm-small-restore.stmw,$repo/weights/fm-bridge-small-restore.stmw,$repo/weights/ddim-small-restore.stmw"
   [sr2]="$repo/weights/fm-small-sr2.stmw"
   [sr4]="$repo/weights/fm-small-sr4.stmw"
-  [real]="$repo/weights/fm-small-restore.stmw,$repo/weights/ddim-small-restore.stmw"
+  [real]="$repo/weights/fm-small-restore.stmw,$repo/weights/fm-bridge-small-restore.stmw,$repo/weights/ddim-small-restore.stmw"
 )
 real=(--pristine "$repo/../shared/data/real-si001" --splits "$repo/data/real-si001/splits.csv")
 

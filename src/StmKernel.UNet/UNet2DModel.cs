@@ -1,7 +1,6 @@
 using StmKernel.Tensors;
 using StmKernel.Tensors.Backends;
 using StmKernel.Tensors.Backends.Cpu;
-using StmKernel.Tensors.Graph;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet.Modules;
 
@@ -25,7 +24,7 @@ public sealed class UNet2DModel
     private readonly IComputeBackend _backend;
     // Plans by input shape, most recent first; a few are kept so a tiled restore that alternates
     // full batches and one smaller last batch does not rebuild.
-    private readonly List<Plan> _plans = new();
+    private readonly List<UNetPlan> _plans = new();
     private const int MaxCachedPlans = 3;
 
     /// <summary>Builds the model from parameters keyed by diffusers name (PyTorch layouts, float32).</summary>
@@ -54,17 +53,8 @@ public sealed class UNet2DModel
     }
 
     /// <summary>Runs the network into a caller-owned output tensor [B, out, H, W].</summary>
-    public void Forward(Tensor x, ReadOnlySpan<float> t, Tensor output, WorkerPool pool, LayerProfile? profile = null)
-    {
-        var plan = PlanFor(x);
-        if (t.Length != x.Dim(0)) throw new ArgumentException($"got {t.Length} timesteps for a batch of {x.Dim(0)}");
-        if (output.Rank != 4 || output.Dim(0) != x.Dim(0) || output.Dim(1) != Config.OutChannels || output.Dim(2) != x.Dim(2) || output.Dim(3) != x.Dim(3))
-            throw new ArgumentException($"output shape {output.ShapeText} does not match [{x.Dim(0)}, {Config.OutChannels}, {x.Dim(2)}, {x.Dim(3)}]");
-        plan.Run.SetInput(plan.Sample, x.Data);
-        plan.Run.SetInput(plan.Timestep, t);
-        plan.Run.Forward(pool, profile is null ? null : profile.Record);
-        plan.Run.GetOutput(plan.Output, output.Data);
-    }
+    public void Forward(Tensor x, ReadOnlySpan<float> t, Tensor output, WorkerPool pool, LayerProfile? profile = null) =>
+        PlanFor(x).Forward(x, t, output, pool, profile is null ? null : profile.Record);
 
     /// <summary>Floating-point operations of one forward at this shape (convolutions, linears, attention).</summary>
     public double Flops(int batch, int height, int width) =>
@@ -74,27 +64,13 @@ public sealed class UNet2DModel
     public long ActivationBytes(int batch, int height, int width) =>
         PlanFor(new Tensor(batch, Config.InChannels, height, width)).Run.PlannedBytes;
 
-    private Plan PlanFor(Tensor x)
+    private UNetPlan PlanFor(Tensor x)
     {
-        if (x.Rank != 4 || x.Dim(1) != Config.InChannels)
-            throw new ArgumentException($"input must be [B, {Config.InChannels}, H, W], got {x.ShapeText}");
-        int n = x.Dim(0), h = x.Dim(2), w = x.Dim(3);
-        int found = _plans.FindIndex(p => p.Sample.Shape.SequenceEqual(x.Shape));
-        Plan plan;
-        if (found >= 0)
-        {
-            plan = _plans[found];
-            _plans.RemoveAt(found);
-        }
-        else
-        {
-            var (graph, sample, timestep, output) = _tree.Build(n, h, w);
-            plan = new Plan(_backend.Compile(graph, _store, training: false), sample, timestep, output);
-        }
+        int found = _plans.FindIndex(p => p.Fits(x));
+        var plan = found >= 0 ? _plans[found] : UNetPlan.Compile(_tree, x, _backend, _store, training: false);
+        if (found >= 0) _plans.RemoveAt(found);
         _plans.Insert(0, plan);
         if (_plans.Count > MaxCachedPlans) _plans.RemoveAt(_plans.Count - 1);
         return plan;
     }
-
-    private sealed record Plan(IGraphExecutable Run, GraphValue Sample, GraphValue Timestep, GraphValue Output);
 }

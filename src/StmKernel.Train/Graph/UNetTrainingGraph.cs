@@ -1,7 +1,6 @@
 using StmKernel.Tensors;
 using StmKernel.Tensors.Backends;
 using StmKernel.Tensors.Backends.Cpu;
-using StmKernel.Tensors.Graph;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet;
 using StmKernel.UNet.Modules;
@@ -22,7 +21,7 @@ public sealed class UNetTrainingGraph(ParameterSet parameters, IComputeBackend? 
 {
     private readonly UNet2D _tree = new(parameters.Config);
     private readonly IComputeBackend _backend = backend ?? CpuBackend.Instance;
-    private Pass? _pass;
+    private UNetPlan? _pass;
 
     /// <summary>The parameters and their gradients.</summary>
     public ParameterSet Parameters { get; } = parameters;
@@ -30,23 +29,15 @@ public sealed class UNetTrainingGraph(ParameterSet parameters, IComputeBackend? 
     /// <summary>Runs the network on x [B, in, H, W] and timesteps t [B] into y [B, out, H, W], keeping activations for <see cref="Backward"/>.</summary>
     public void Forward(Tensor x, ReadOnlySpan<float> t, Tensor y, WorkerPool pool)
     {
-        var pass = PassFor(x);
-        if (t.Length != x.Dim(0)) throw new ArgumentException($"got {t.Length} timesteps for a batch of {x.Dim(0)}");
-        if (!y.Shape.AsSpan().SequenceEqual(pass.Output.Shape))
-            throw new ArgumentException($"output shape {y.ShapeText} does not match [{string.Join(", ", pass.Output.Shape)}]");
-        pass.Run.SetInput(pass.Sample, x.Data);
-        pass.Run.SetInput(pass.Timestep, t);
-        pass.Run.Forward(pool);
-        pass.Run.GetOutput(pass.Output, y.Data);
+        if (_pass is null || !_pass.Fits(x)) _pass = UNetPlan.Compile(_tree, x, _backend, Parameters, training: true);
+        _pass.Forward(x, t, y, pool);
     }
 
     /// <summary>Back-propagates dL/dy [B, out, H, W] of the last <see cref="Forward"/>, overwriting every parameter gradient.</summary>
     public void Backward(Tensor gradOutput, WorkerPool pool)
     {
         if (_pass is null) throw new InvalidOperationException("Backward needs a Forward first (activations are consumed by each backward)");
-        if (!gradOutput.Shape.AsSpan().SequenceEqual(_pass.Output.Shape))
-            throw new ArgumentException($"output gradient shape {gradOutput.ShapeText} does not match the last forward's output");
-        _pass.Run.Backward(_pass.Output, gradOutput.Data, pool);
+        _pass.Backward(gradOutput, pool);
     }
 
     /// <summary>Bytes of activation and gradient buffers planned for the last input shape (0 before the first pass).</summary>
@@ -54,16 +45,4 @@ public sealed class UNetTrainingGraph(ParameterSet parameters, IComputeBackend? 
 
     /// <summary>Refreshes packed weight copies after parameter values changed (an optimizer step, a load).</summary>
     public void ParametersChanged(WorkerPool? pool = null) => _pass?.Run.ParametersChanged(pool);
-
-    private Pass PassFor(Tensor x)
-    {
-        var config = Parameters.Config;
-        if (x.Rank != 4 || x.Dim(1) != config.InChannels)
-            throw new ArgumentException($"input must be [B, {config.InChannels}, H, W], got {x.ShapeText}");
-        if (_pass is { } p && p.Sample.Shape.AsSpan().SequenceEqual(x.Shape)) return p;
-        var (graph, sample, timestep, output) = _tree.Build(x.Dim(0), x.Dim(2), x.Dim(3));
-        return _pass = new Pass(_backend.Compile(graph, Parameters, training: true), sample, timestep, output);
-    }
-
-    private sealed record Pass(IGraphExecutable Run, GraphValue Sample, GraphValue Timestep, GraphValue Output);
 }

@@ -45,11 +45,11 @@ internal sealed class CpuBackwardPlanner
         {
             var op = _graph.Ops[i];
             if (op.Kind is OpKind.Input or OpKind.TimestepEmbedding) { ReleaseForward(op.Output); continue; }
-            if (op.Output.IsMap ? !_grads.Has(op.Output) : !_vectorGrads.ContainsKey(op.Id()))
+            if (op.Output.IsMap ? !_grads.Has(op.Output) : !_vectorGrads.ContainsKey(op.Output.Id))
                 throw new InvalidOperationException($"{op.Name}: no gradient flows to its output");
             PlanOp(op);
             if (op.Output.IsMap) _grads.Release(op.Output);
-            else _vectorGrads.Remove(op.Id());
+            else _vectorGrads.Remove(op.Output.Id);
             ReleaseForward(op.Output);
         }
     }
@@ -99,7 +99,7 @@ internal sealed class CpuBackwardPlanner
             case OpKind.Silu:
             {
                 var x = (float[])_forward(op.Inputs[0]);
-                var dy = _vectorGrads[op.Id()];
+                var dy = _vectorGrads[op.Output.Id];
                 var (dx, accumulate) = ContributeVector(op.Inputs[0]);
                 if (!accumulate) _steps.Add(_ => SiluBackward.Apply(x, dy, dx));
                 else
@@ -163,7 +163,7 @@ internal sealed class CpuBackwardPlanner
     {
         var xValue = op.Inputs[0];
         var x = (float[])_forward(xValue);
-        var dy = _vectorGrads[op.Id()];
+        var dy = _vectorGrads[op.Output.Id];
         int n = op.Output.N, fin = xValue.C, fout = op.Output.C;
         float[] w = Value(op.Parameters[0]), gw = Gradient(op.Parameters[0]), gb = Gradient(op.Parameters[1]);
         if (!RequiresGradient(xValue))
@@ -212,10 +212,4 @@ internal sealed class CpuBackwardPlanner
 
     private float[] Gradient(string key) =>
         _ops.Weights.Store.Gradient(key) ?? throw new InvalidOperationException($"parameter '{key}' has no gradient buffer: the store is inference-only");
-}
-
-internal static class GraphOpIds
-{
-    /// <summary>The op's index in its graph (its output value's id).</summary>
-    public static int Id(this GraphOp op) => op.Output.Id;
 }

@@ -2,7 +2,8 @@
 # Starts or continues the training runs of the four shipped models (docs/models.md), one
 # `stmkernel train` process each (THREADS threads), in the background, for at most HOURS hours.
 #
-#   [CROP=128] [THREADS=1] [STEPS=30000] [LR=2e-4] [WARMUP=500] [CLEAN_P=0.1] tools/train-shipped-models.sh RUNDIR HOURS [MODEL ...]
+#   [CROP=128] [THREADS=1] [STEPS=30000] [LR=2e-4] [WARMUP=500] [CLEAN_P=0.1] [START_NOISE=0.1] [SEED=31] [INIT=MODEL]
+#     tools/train-shipped-models.sh RUNDIR HOURS [MODEL ...]
 #
 # CROP is the training crop of the new segment (default 128, the paper's and the test sets'). The shipped
 # runs' first segments used 64² crops (4× cheaper per step); a model trained only on 64² crops
@@ -11,7 +12,8 @@
 # THREADS is each run's thread count: one per run when several share the cores, all cores for one run.
 # STEPS is the learning-rate schedule's length (warm-up WARMUP, then cosine to 0 at STEPS); the session-1-3
 # runs used 30,000 and the session-4/5 fine-tunes a short schedule at a lower rate (docs/models.md).
-# CLEAN_P is the share of undegraded pairs.
+# CLEAN_P is the share of undegraded pairs. START_NOISE is fm-bridge's σ (x0 = degraded + σ·noise).
+# INIT names the shipped weights a first segment starts from (default: the table below, else the model itself).
 #
 # Each model trains in segments RUNDIR/MODEL/NN.stmw (+ NN.stmckpt, NN.log). A segment resumes from
 # the newest checkpoint of that folder (same schedule: --steps is fixed per model below); the first
@@ -37,7 +39,7 @@ declare -A args=(
   [fm-small-sr4]="--task sr4 --method fm --seed 4 --val-steps 2"
   [ddim-v-small-restore]="--task restore --method ddim-v --seed 5 --val-steps 5"
   [ae-small-restore]="--task restore --method ae --seed 21 --val-steps 1"
-  [fm-bridge-small-restore]="--task restore --method fm-bridge --seed 31 --val-steps 2"
+  [fm-bridge-small-restore]="--task restore --method fm-bridge --start-noise ${START_NOISE:-0.1} --seed ${SEED:-31} --val-steps 2"
 )
 # fm-bridge-small-restore: flow matching from the degraded scan (+ 0.1 noise) to the clean one (docs/sampling.md);
 # its first segment starts from the FM restore weights.
@@ -66,7 +68,7 @@ for m in "${models[@]}"; do
     n=$(basename "$last" .stmckpt); from=(--resume "$last")
   else
     n=00; from=()
-    src=${init[$m]:-$m}
+    src=${INIT:-${init[$m]:-$m}}
     [ -f "$repo/weights/$src.stmw" ] && from=(--init "$repo/weights/$src.stmw")
   fi
   next=$(printf '%02d' $((10#$n + 1)))

@@ -43,6 +43,27 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void StartNoiseIsRecordedForTheBridgeAndRefusedElsewhere()
+    {
+        string dir = TestData.TempDir();
+        string bridge = Path.Combine(dir, "bridge.stmw");
+        string[] args = Tiny(bridge, "--steps", "1", "--start-noise", "0.03");
+        args[Array.IndexOf(args, "--method") + 1] = "fm-bridge";
+        Assert.Equal(0, TestData.Run(args));
+        var sampler = WeightSet.Load(bridge).Metadata.Sampler!;
+        Assert.Equal(FlowStart.Condition, sampler.Start);
+        Assert.Equal(0.03, sampler.StartNoise, 12);
+
+        // The paper's noise start has no σ to set, and σ outside [0, 1] is a typo: both exit 2 and write nothing.
+        string fm = Path.Combine(dir, "fm.stmw");
+        Assert.Equal(2, TestData.Run(Tiny(fm, "--steps", "1", "--start-noise", "0.03")));
+        args[Array.IndexOf(args, "--start-noise") + 1] = "-0.5";
+        args[Array.IndexOf(args, "-o") + 1] = fm;
+        Assert.Equal(2, TestData.Run(args));
+        Assert.False(File.Exists(fm));
+    }
+
+    [Fact]
     public void EverySegmentOfAResumedRunIsInTheMetadata()
     {
         string dir = TestData.TempDir();

@@ -22,6 +22,7 @@ public sealed class TrainCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel train --task restore|sr2|sr4 --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae --preset small|large
+                               [--start-noise 0.1]
                                --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
@@ -36,6 +37,8 @@ public sealed class TrainCommand : ICliCommand
           written to OUT.stmckpt (weights, optimizer, EMA, step, RNG, segments). A resumed run may change the
           crop, batch or thread count; the step number still picks the data.
           --export writes only OUT.stmw, from the --resume checkpoint, without training (a stopped run's weights).
+          --start-noise (fm-bridge only) is σ of the flow's start x0 = degraded + σ·noise: it caps how well a clean
+          scan can be kept (σ = 0.1 is about 26 dB of added noise), and 0 makes the flow a deterministic two-step regressor.
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
         pristine options:
@@ -56,6 +59,7 @@ public sealed class TrainCommand : ICliCommand
         double cleanShare = args.Double("clean-p", 0.1);
         int warmup = args.Int("warmup", 500, 0, int.MaxValue);
         double emaDecay = args.Double("ema", 0.999);
+        double startNoise = args.Double("start-noise", double.NaN); // NaN: not given
         int seed = args.Int("seed", 0);
         var data = PristineOptions.Read(args, defaultSplitSeed: seed); // a folder without --splits is shuffled by the run's seed
         string? pristine = data.Folder;
@@ -71,6 +75,9 @@ public sealed class TrainCommand : ICliCommand
         bool force = args.Flag("force");
         string output = args.Required("o", "out");
         args.EnsureAllUsed();
+        if (!double.IsNaN(startNoise) && method != "fm-bridge") throw new CliException($"--start-noise is an fm-bridge setting, not one of --method {method}");
+        if (!double.IsNaN(startNoise) && !(startNoise >= 0 && startNoise <= 1)) throw new CliException($"--start-noise must be in [0, 1], got {startNoise}");
+        var bridge = double.IsNaN(startNoise) ? SamplerSettings.FlowMatchingBridge : SamplerSettings.FlowMatchingBridge with { StartNoise = startNoise };
         if (!(cleanShare >= 0 && cleanShare < 1)) throw new CliException($"--clean-p must be in [0, 1), got {cleanShare}");
         if (!(lr > 0) || !(emaDecay >= 0 && emaDecay < 1) || !(hours > 0)) throw new CliException("--lr and --hours must be > 0 and --ema in [0, 1)");
         string checkpoint = Path.ChangeExtension(output, ".stmckpt");
@@ -84,8 +91,8 @@ public sealed class TrainCommand : ICliCommand
         ITrainingObjective objective = method switch
         {
             "fm" => new FlowMatchingObjective(),
-            // From the condition + 0.1·noise to the clean image (SamplerSettings.FlowMatchingBridge, docs/sampling.md).
-            "fm-bridge" => new FlowMatchingObjective(SamplerSettings.FlowMatchingBridge),
+            // From the condition + σ·noise to the clean image (SamplerSettings.FlowMatchingBridge, docs/sampling.md).
+            "fm-bridge" => new FlowMatchingObjective(bridge),
             "ddim" => new DiffusionObjective(),
             "ddim-fft" => new DiffusionObjective(fourier: true),
             // v-prediction on the zero-terminal-SNR cosine schedule (docs/sampling.md), recorded as SamplerSettings.DdimV.
@@ -117,7 +124,7 @@ public sealed class TrainCommand : ICliCommand
             Task = task,
             Sampler = method switch
             {
-                "fm" => SamplerSettings.FlowMatching, "fm-bridge" => SamplerSettings.FlowMatchingBridge, "ae" => null, "ddim-v" or "ddim-v-fft" => SamplerSettings.DdimV, _ => SamplerSettings.Ddim,
+                "fm" => SamplerSettings.FlowMatching, "fm-bridge" => bridge, "ae" => null, "ddim-v" or "ddim-v-fft" => SamplerSettings.DdimV, _ => SamplerSettings.Ddim,
             },
             Normalisation = "minmax[-1,1]",
             PixelSizeRange = data.PixelSizeRange,

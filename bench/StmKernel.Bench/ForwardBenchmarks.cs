@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Bench;
 
@@ -12,7 +13,7 @@ namespace StmKernel.Bench;
 [MemoryDiagnoser]
 public class ForwardBenchmarks
 {
-    private UNet2DModel _model = null!;
+    private NetworkModel _model = null!;
     private WorkerPool _pool = null!;
     private Tensor _x = null!, _y = null!;
     private readonly float[] _t = [500f];
@@ -27,7 +28,7 @@ public class ForwardBenchmarks
     public void Setup()
     {
         var config = UNetConfig.Preset(Preset);
-        _model = new UNet2DModel(config, RandomParameters.For(config));
+        _model = new NetworkModel(config, RandomParameters.For(config));
         _pool = new WorkerPool(Threads);
         _x = new Tensor(1, 2, 128, 128);
         _y = new Tensor(1, 1, 128, 128);

@@ -1,23 +1,24 @@
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Cli;
 
-/// <summary>Builds a <see cref="UNet2DModel"/> from the CLI's --weights / --config / --preset options.</summary>
+/// <summary>Builds a <see cref="NetworkModel"/> from the CLI's --weights / --config / --preset options.</summary>
 internal static class ModelFiles
 {
     /// <summary>
     /// A model from a weight file (.stmw, or safetensors with --config, --preset or the config.json
     /// beside it), or from seeded random weights of a preset when no file is given (benchmarks).
     /// </summary>
-    public static UNet2DModel Load(string? weightsPath, string? configPath, string? preset)
+    public static NetworkModel Load(string? weightsPath, string? configPath, string? preset)
     {
         if (weightsPath is null)
         {
             var config = preset is null ? throw new CliException("no weights and no preset") : PresetConfig(preset);
-            return new UNet2DModel(config, RandomParameters.For(config, seed: 0));
+            return new NetworkModel(config, RandomParameters.For(config, seed: 0));
         }
-        return UNet2DModel.FromWeights(LoadWeights(weightsPath, configPath, preset));
+        return NetworkModel.FromWeights(LoadWeights(weightsPath, configPath, preset));
     }
 
     /// <summary>Loads and validates a weight file; a preset stands in for a safetensors file's config.json.</summary>
@@ -30,8 +31,8 @@ internal static class ModelFiles
         if (WeightFile.DetectFormat(weightsPath) == WeightFormat.Stmw)
         {
             var stmw = WeightSet.Load(weightsPath);
-            if (!DiffusersConfig.SameArchitecture(stmw.Config, config))
-                throw new CliException($"{weightsPath} holds ({DiffusersConfig.Describe(stmw.Config)}), not the {preset} preset");
+            if (!NetworkFamilies.SameArchitecture(stmw.Config, config))
+                throw new CliException($"{weightsPath} holds ({stmw.Config.Describe()}), not the {preset} preset");
             return stmw;
         }
         var set = new WeightSet(config, SafetensorsReader.Read(weightsPath).Tensors);

@@ -6,6 +6,7 @@ using StmKernel.Imaging.Classical;
 using StmKernel.Sampling;
 using StmKernel.Sampling.Pipelines;
 using StmKernel.Tensors.Threading;
+using StmKernel.UNet.Weights;
 
 namespace StmKernel.Cli;
 
@@ -84,9 +85,9 @@ internal sealed class RestoreRun
     {
         var clock = Stopwatch.StartNew();
         var model = RestorationModel.Load(ModelLocator.Resolve(_modelArg));
-        string wanted = _factor == 1 ? "restore" : $"sr{_factor}";
-        if (model.Task is { } task && task != wanted)
-            throw new CliException($"model {model.Name} was trained for '{task}', but {_command} needs a '{wanted}' model");
+        // The model's task fixes its pipeline's line factor: a restore model cannot upscale, an sr4 model not by 2.
+        if (model.Task is { } task && ModelTasks.Find(task)!.LineFactor != _factor)
+            throw new CliException($"model {model.Name} was trained for '{task}', but {_command} needs a '{ModelTasks.ForLineFactor(_factor)?.Name ?? $"×{_factor}"}' model");
         if (model.Sampler is null && _ensemble > 1)
             throw new CliException($"model {model.Name} is a one-pass model (no sampler): --ensemble needs a sampled model");
         Console.Out.WriteLine($"model {model.Describe()}");

@@ -1,4 +1,6 @@
+using StmKernel.Tensors;
 using StmKernel.UNet.Weights;
+
 namespace StmKernel.Sampling;
 
 /// <summary>
@@ -16,11 +18,18 @@ public sealed class FlowMatchingSampler : Sampler
         if (settings.Kind != SamplerKind.FlowMatching) throw new ArgumentException("settings are not flow matching", nameof(settings));
     }
 
-    private protected override void Begin(float[] x, float[] condition)
+    private protected override void Begin(float[] x, Tensor condition)
     {
         if (Settings.Start != FlowStart.Condition) return;
         float sigma = (float)Settings.StartNoise;
-        for (int i = 0; i < x.Length; i++) x[i] = condition[i] + sigma * x[i];
+        // x is [B, 1, H, W]; the start is channel 0 of each sample's condition [C, H, W].
+        int plane = condition.Dim(2) * condition.Dim(3), stride = condition.Dim(1) * plane;
+        for (int n = 0; n < condition.Dim(0); n++)
+        {
+            var c = condition.Data.AsSpan(n * stride, plane);
+            var xs = x.AsSpan(n * plane, plane);
+            for (int i = 0; i < plane; i++) xs[i] = c[i] + sigma * xs[i];
+        }
     }
 
     private protected override void Run(Evaluator net, float[] x, int steps)

@@ -1,17 +1,18 @@
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet;
+using StmKernel.UNet.Networks;
 using StmKernel.UNet.Weights;
 
 namespace StmKernel.Sampling;
 
 /// <summary>
-/// A restoration or super-resolution model ready to run: the U-Net of a weights file plus how to sample
-/// it, taken from the file's metadata so a file always runs with the sampler it was trained for. A file
-/// without a "sampler" object is a one-pass model (the autoencoder baseline): output = network(condition).
+/// A restoration or super-resolution model ready to run: the network of a weights file (any registered family) plus
+/// how to sample it, taken from the file's metadata so a file always runs with the sampler it was trained for. A file
+/// without a "sampler" object is a one-pass model (the autoencoder baseline, a regressor): output = network(condition).
 /// </summary>
 public sealed class RestorationModel
 {
-    private RestorationModel(string name, UNet2DModel network, WeightSet weights)
+    private RestorationModel(string name, INetwork network, WeightSet weights)
     {
         Name = name;
         Network = network;
@@ -23,7 +24,7 @@ public sealed class RestorationModel
     public string Name { get; }
 
     /// <summary>The network.</summary>
-    public UNet2DModel Network { get; }
+    public INetwork Network { get; }
 
     /// <summary>The weights with their metadata (task, provenance).</summary>
     public WeightSet Weights { get; }
@@ -40,8 +41,11 @@ public sealed class RestorationModel
     /// <summary>The lattice periods (metres) of the training surfaces; null when unknown (no lattice check).</summary>
     public IReadOnlyList<double>? LatticePeriods => Weights.Metadata.LatticePeriods;
 
-    /// <summary>"restore", "sr2", "sr4", or null when the file does not say.</summary>
+    /// <summary>A registered task name (<see cref="ModelTasks"/>), or null when the file does not say.</summary>
     public string? Task => Weights.Metadata.Task;
+
+    /// <summary>Channels of the condition the network reads (the metadata's "condition_channels"; 1, the scan, by default).</summary>
+    public int ConditionChannels => Weights.Metadata.ConditionChannels;
 
     /// <summary>Loads a .stmw or safetensors (+ config.json) file; see <see cref="FromWeights"/> for the checks.</summary>
     /// <exception cref="InvalidDataException">The file is malformed or its channels do not fit its sampler (message names the file).</exception>
@@ -53,8 +57,8 @@ public sealed class RestorationModel
     }
 
     /// <summary>
-    /// Wraps loaded weights. A sampled model must take [x_t, condition] (2 input channels); a one-pass model
-    /// the condition alone (1); both output one channel.
+    /// Wraps loaded weights. A sampled model must take [x_t, condition channels] (1 + C input channels, C from the
+    /// metadata, 1 by default) and read a timestep; a one-pass model the condition alone (C); both output one channel.
     /// </summary>
     public static RestorationModel FromWeights(WeightSet weights, string name)
     {
@@ -64,23 +68,29 @@ public sealed class RestorationModel
         var sampler = weights.Metadata.Sampler;
         if (config.OutChannels != 1)
             throw new InvalidDataException($"{file}: a restoration model outputs 1 channel, this one {config.OutChannels}");
-        if (sampler is not null && config.InChannels != 2)
-            throw new InvalidDataException($"{file}: a {(sampler.Kind == SamplerKind.Ddim ? "ddim" : "fm")} model takes 2 input channels [x_t, condition], this one {config.InChannels}");
-        if (sampler is null && config.InChannels != 1)
+        int c = weights.Metadata.ConditionChannels;
+        if (sampler is not null && config.InChannels != 1 + c)
+            throw new InvalidDataException($"{file}: a {(sampler.Kind == SamplerKind.Ddim ? "ddim" : "fm")} model with {c} condition channel(s) takes {1 + c} input channels [x_t, condition], this one {config.InChannels}");
+        if (sampler is not null && !config.TakesTimestep)
+            throw new InvalidDataException($"{file}: the metadata names a sampler, but the {config.ClassName} network has no time input (a one-pass model has no \"sampler\")");
+        if (sampler is null && config.InChannels != c)
             throw new InvalidDataException(
-                $"{file}: no \"sampler\" in the metadata means a one-pass model taking the condition alone (1 input channel), but this one takes {config.InChannels}; " +
+                $"{file}: no \"sampler\" in the metadata means a one-pass model taking the condition alone ({c} input channel(s)), but this one takes {config.InChannels}; " +
                 "record the sampler it was trained for with `stmkernel convert-weights IN OUT.stmw --sampler ddim|fm`");
-        return new RestorationModel(name, UNet2DModel.FromWeights(weights), weights);
+        return new RestorationModel(name, NetworkModel.FromWeights(weights), weights);
     }
 
     /// <summary>The network as a denoiser on <paramref name="pool"/> (not owned).</summary>
-    public IDenoiser CreateDenoiser(WorkerPool pool, int maxBatch = 16) => new UNetDenoiser(Network, pool, maxBatch);
+    public IDenoiser CreateDenoiser(WorkerPool pool, int maxBatch = 16) => new NetworkDenoiser(Network, pool, maxBatch);
 
     /// <summary>A tiled restorer running this model with its sampler (or in one pass) on <paramref name="pool"/>.</summary>
-    public TiledRestorer CreateRestorer(WorkerPool pool, int maxBatch = 16) => new(CreateDenoiser(pool, maxBatch), Sampler);
+    /// <exception cref="InvalidOperationException">The model reads more than one condition channel: a scan gives one.</exception>
+    public TiledRestorer CreateRestorer(WorkerPool pool, int maxBatch = 16) => ConditionChannels == 1
+        ? new(CreateDenoiser(pool, maxBatch), Sampler)
+        : throw new InvalidOperationException($"{Name} reads {ConditionChannels} condition channels; a scan restore supplies one (the scan)");
 
     /// <summary>One line for people: task, sampler and size.</summary>
     public string Describe() =>
         $"{Name}: task {Task ?? "unrecorded"}, {(Sampler is null ? "one-pass (no sampler)" : Sampler.Describe())}, " +
-        $"{Weights.ParameterCount:N0} parameters ({DiffusersConfig.Describe(Weights.Config)})";
+        $"{Weights.ParameterCount:N0} parameters ({Weights.Config.Describe()})";
 }

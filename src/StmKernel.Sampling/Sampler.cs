@@ -5,7 +5,8 @@ namespace StmKernel.Sampling;
 
 /// <summary>
 /// A conditional sampler: turns initial Gaussian noise into a sample given a condition, calling an
-/// <see cref="IDenoiser"/> with the network input [x_t, condition]. Everything works in the normalised
+/// <see cref="IDenoiser"/> with the network input [x_t, condition channels…] (one condition channel, the scan, for
+/// every shipped model; <see cref="ModelMetadata.ConditionChannels"/>). Everything works in the normalised
 /// [−1, 1] units of training; tiling and units are <see cref="TiledRestorer"/>'s job.
 /// </summary>
 public abstract class Sampler
@@ -33,7 +34,8 @@ public abstract class Sampler
 
     /// <summary>
     /// Runs <paramref name="steps"/> steps. <paramref name="x"/> holds unit Gaussian noise on entry (which the sampler
-    /// turns into its start, see <see cref="SamplerSettings.Start"/>) and the sample on exit; both tensors are [B, 1, H, W] with B ≤ <see cref="IDenoiser.MaxBatch"/>.
+    /// turns into its start, see <see cref="SamplerSettings.Start"/>) and the sample on exit, [B, 1, H, W] with B ≤ <see cref="IDenoiser.MaxBatch"/>;
+    /// <paramref name="condition"/> is [B, C, H, W]. A condition start (<see cref="FlowStart.Condition"/>) starts from channel 0.
     /// </summary>
     public void Sample(IDenoiser denoiser, Tensor condition, Tensor x, int steps)
     {
@@ -42,40 +44,41 @@ public abstract class Sampler
         ArgumentNullException.ThrowIfNull(x);
         if (x.Rank != 4 || x.Dim(1) != 1)
             throw new ArgumentException($"sample must be [B, 1, H, W], got {x.ShapeText}", nameof(x));
-        if (!condition.Shape.AsSpan().SequenceEqual(x.Shape))
-            throw new ArgumentException($"condition {condition.ShapeText} does not match sample {x.ShapeText}", nameof(condition));
+        if (condition.Rank != 4 || condition.Dim(0) != x.Dim(0) || condition.Dim(2) != x.Dim(2) || condition.Dim(3) != x.Dim(3))
+            throw new ArgumentException($"condition {condition.ShapeText} does not match sample {x.ShapeText} in batch, height and width", nameof(condition));
         if (x.Dim(0) > denoiser.MaxBatch)
             throw new ArgumentException($"batch {x.Dim(0)} exceeds the denoiser's maximum {denoiser.MaxBatch}", nameof(x));
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "steps must be ≥ 1");
-        Begin(x.Data, condition.Data);
+        Begin(x.Data, condition);
         Run(new Evaluator(denoiser, condition, Settings.TimeScale), x.Data, steps);
     }
 
     /// <summary>Turns the unit noise in <paramref name="x"/> into the sampler's start in place (default: the noise itself).</summary>
-    private protected virtual void Begin(float[] x, float[] condition) { }
+    private protected virtual void Begin(float[] x, Tensor condition) { }
 
     /// <summary>The sampler's loop over steps; <paramref name="x"/> is updated in place.</summary>
     private protected abstract void Run(Evaluator net, float[] x, int steps);
 
-    /// <summary>Assembles the network input [x, condition] and calls the denoiser at one sampler time.</summary>
+    /// <summary>Assembles the network input [x, condition channels…] and calls the denoiser at one sampler time.</summary>
     private protected sealed class Evaluator
     {
         private readonly IDenoiser _denoiser;
         private readonly double _timeScale;
         private readonly Tensor _input;
         private readonly float[] _timesteps;
-        private readonly int _plane;
+        private readonly int _plane, _channels;
 
         public Evaluator(IDenoiser denoiser, Tensor condition, double timeScale)
         {
             _denoiser = denoiser;
             _timeScale = timeScale;
-            int b = condition.Dim(0), h = condition.Dim(2), w = condition.Dim(3);
+            int b = condition.Dim(0), c = condition.Dim(1), h = condition.Dim(2), w = condition.Dim(3);
             _plane = h * w;
-            _input = new Tensor(b, 2, h, w);
+            _channels = 1 + c;
+            _input = new Tensor(b, _channels, h, w);
             _timesteps = new float[b];
             for (int n = 0; n < b; n++)
-                condition.Data.AsSpan(n * _plane, _plane).CopyTo(_input.Data.AsSpan((2 * n + 1) * _plane, _plane));
+                condition.Data.AsSpan(n * c * _plane, c * _plane).CopyTo(_input.Data.AsSpan((_channels * n + 1) * _plane, c * _plane));
             Output = new Tensor(b, 1, h, w);
         }
 
@@ -86,7 +89,7 @@ public abstract class Sampler
         public float[] Evaluate(ReadOnlySpan<float> x, double time)
         {
             for (int n = 0; n < _timesteps.Length; n++)
-                x.Slice(n * _plane, _plane).CopyTo(_input.Data.AsSpan(2 * n * _plane, _plane));
+                x.Slice(n * _plane, _plane).CopyTo(_input.Data.AsSpan(_channels * n * _plane, _plane));
             Array.Fill(_timesteps, (float)(time * _timeScale));
             _denoiser.Predict(_input, _timesteps, Output);
             return Output.Data;

@@ -13,23 +13,23 @@ public static class StackRestorer
 {
     /// <summary>
     /// Runs <paramref name="denoiser"/> with <paramref name="sampler"/> (null: one pass at t = 0) over every
-    /// image of <paramref name="conditions"/> [N, 1, H, W]; returns [N, 1, H, W].
+    /// image of <paramref name="conditions"/> [N, C, H, W] (C condition channels; one, the scan, for every shipped model); returns [N, 1, H, W].
     /// </summary>
     public static Tensor Restore(IDenoiser denoiser, SamplerSettings? sampler, Tensor conditions, int steps, ulong seed, int batchSize, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(conditions);
-        if (conditions.Rank != 4 || conditions.Dim(1) != 1)
-            throw new ArgumentException($"conditions must be [N, 1, H, W], got {conditions.ShapeText}", nameof(conditions));
+        if (conditions.Rank != 4)
+            throw new ArgumentException($"conditions must be [N, C, H, W], got {conditions.ShapeText}", nameof(conditions));
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be ≥ 1");
         var run = sampler is null ? null : Sampler.Create(sampler);
-        int n = conditions.Dim(0), h = conditions.Dim(2), w = conditions.Dim(3), plane = h * w;
+        int n = conditions.Dim(0), c = conditions.Dim(1), h = conditions.Dim(2), w = conditions.Dim(3), plane = h * w;
         int batch = Math.Min(batchSize, denoiser.MaxBatch);
         var result = new Tensor(n, 1, h, w);
         for (int start = 0; start < n; start += batch)
         {
             int b = Math.Min(batch, n - start);
-            var cond = new Tensor(conditions.Data.AsSpan(start * plane, b * plane).ToArray(), b, 1, h, w);
+            var cond = new Tensor(conditions.Data.AsSpan(start * c * plane, b * c * plane).ToArray(), b, c, h, w);
             var x = new Tensor(b, 1, h, w);
             if (run is null) denoiser.Predict(cond, new float[b], x);
             else

@@ -1,10 +1,11 @@
 using StmKernel.Tensors.Backends;
 using StmKernel.UNet;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Train;
 
 /// <summary>
-/// The trainable parameters of a U-Net and their gradients, keyed by diffusers name, in PyTorch
+/// The trainable parameters of a network and their gradients, keyed by diffusers name, in PyTorch
 /// layouts (float32), in <see cref="ParameterList"/> order. The training graph reads the values
 /// live and overwrites every gradient on each backward; optimizers update the values in place.
 /// </summary>
@@ -22,11 +23,11 @@ public sealed class ParameterSet : IParameterStore
     public IReadOnlyList<float[]> Gradients { get; }
 
     /// <summary>The architecture.</summary>
-    public UNetConfig Config { get; }
+    public INetworkConfig Config { get; }
 
     /// <summary>Copies <paramref name="values"/> (every key of the architecture, nothing else).</summary>
     /// <exception cref="InvalidDataException">A parameter is missing, extra or of the wrong size.</exception>
-    public ParameterSet(UNetConfig config, IReadOnlyDictionary<string, float[]> values)
+    public ParameterSet(INetworkConfig config, IReadOnlyDictionary<string, float[]> values)
     {
         Config = config;
         Specs = ParameterList.For(config);

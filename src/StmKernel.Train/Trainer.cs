@@ -31,7 +31,7 @@ public sealed record TrainerOptions
 public readonly record struct StepResult(long Step, double Loss, double GradientNorm, double LearningRate);
 
 /// <summary>
-/// One U-Net under training: the graph, AdamW, the EMA and the seeded generator. <see cref="TrainStep"/>
+/// One network under training: the graph, AdamW, the EMA and the seeded generator. <see cref="TrainStep"/>
 /// prepares the batch through the objective (noise and times from <see cref="Random"/>), runs
 /// forward and backward, clips, steps AdamW at the scheduled rate and folds the EMA.
 /// Everything that decides the next step is in a <see cref="TrainingCheckpoint"/>, so a resumed
@@ -39,22 +39,31 @@ public readonly record struct StepResult(long Step, double Loss, double Gradient
 /// </summary>
 public sealed class Trainer
 {
-    private readonly UNetTrainingGraph _graph;
+    private readonly ITrainableNetwork _graph;
     private Tensor? _input, _output, _gradOutput;
     private float[] _timesteps = [];
 
-    /// <summary>Starts training <paramref name="parameters"/> from step 0.</summary>
+    /// <summary>Starts training <paramref name="parameters"/> from step 0, on the CPU backend.</summary>
     public Trainer(ParameterSet parameters, ITrainingObjective objective, TrainerOptions options)
+        : this(new TrainingNetwork(parameters), objective, options) { }
+
+    /// <summary>Starts training <paramref name="network"/> (any family, any backend) from step 0.</summary>
+    /// <exception cref="ArgumentException">The network's channels or time input do not fit the objective.</exception>
+    public Trainer(ITrainableNetwork network, ITrainingObjective objective, TrainerOptions options)
     {
-        if (parameters.Config.InChannels != objective.InputChannels || parameters.Config.OutChannels != 1)
-            throw new ArgumentException($"objective '{objective.Name}' needs in_channels {objective.InputChannels} and out_channels 1, the model has {parameters.Config.InChannels} and {parameters.Config.OutChannels}");
+        var parameters = network.Parameters;
+        var config = parameters.Config;
+        if (config.InChannels != objective.InputChannels || config.OutChannels != 1)
+            throw new ArgumentException($"objective '{objective.Name}' needs in_channels {objective.InputChannels} and out_channels 1, the model has {config.InChannels} and {config.OutChannels}");
+        if (objective.UsesTimestep && !config.TakesTimestep)
+            throw new ArgumentException($"objective '{objective.Name}' feeds a timestep, but the {config.ClassName} network has no time input (train it with a one-pass objective such as ae)");
         Parameters = parameters;
         Objective = objective;
         Options = options;
         Optimizer = new AdamW(parameters, weightDecay: options.WeightDecay);
         Ema = new ExponentialMovingAverage(parameters, options.EmaDecay);
         Random = new SeededRandom(options.Seed);
-        _graph = new UNetTrainingGraph(parameters);
+        _graph = network;
     }
 
     /// <summary>Weights and gradients.</summary>

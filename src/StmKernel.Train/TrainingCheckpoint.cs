@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Train;
 
@@ -44,7 +45,7 @@ internal sealed class TrainingCheckpoint
         {
             w.Write(Magic);
             w.Write(Version);
-            byte[] config = Encoding.UTF8.GetBytes(DiffusersConfig.ToJson(t.Parameters.Config).ToJsonString());
+            byte[] config = Encoding.UTF8.GetBytes(t.Parameters.Config.ToJson().ToJsonString());
             w.Write(config.Length);
             w.Write(config);
             WriteString(w, t.Objective.Name);
@@ -84,7 +85,7 @@ internal sealed class TrainingCheckpoint
             if (version is not (1 or Version)) throw new InvalidDataException($"{path}: checkpoint version {version} is not supported (expected 1 or {Version})");
             int configLength = r.ReadInt32();
             var json = JsonNode.Parse(r.ReadBytes(configLength)) as JsonObject ?? throw new InvalidDataException($"{path}: checkpoint config is not a JSON object");
-            var config = DiffusersConfig.Parse(json, path, "checkpoint config");
+            var config = NetworkFamilies.Parse(json, path, "checkpoint config");
             string objective = ReadString(r);
             long step = r.ReadInt64();
             var state = new ulong[4];

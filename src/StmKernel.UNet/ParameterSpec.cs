@@ -1,3 +1,5 @@
+using StmKernel.UNet.Networks;
+
 namespace StmKernel.UNet;
 
 /// <summary>One named parameter tensor the model expects, with its diffusers key and shape.</summary>
@@ -14,17 +16,17 @@ public readonly record struct ParameterSpec(string Key, int[] Shape)
 }
 
 /// <summary>
-/// The full, ordered list of parameters of a <see cref="UNetConfig"/>, named exactly as diffusers'
-/// <c>UNet2DModel.state_dict()</c>: a walk of the module tree (<see cref="Modules.UNet2D"/>). Weight loaders validate
-/// files against it; the model binds by it.
+/// The full, ordered list of parameters of an architecture, named exactly as the family's PyTorch <c>state_dict()</c>
+/// (diffusers' <c>UNet2DModel</c> for the U-Net): a walk of the module tree (<see cref="INetworkConfig.CreateTree"/>).
+/// Weight loaders validate files against it; the model binds by it.
 /// </summary>
 public static class ParameterList
 {
     /// <summary>Every parameter the config implies, in module order.</summary>
-    public static IReadOnlyList<ParameterSpec> For(UNetConfig c) => [.. new Modules.UNet2D(c).ParameterSpecs()];
+    public static IReadOnlyList<ParameterSpec> For(INetworkConfig c) => [.. c.CreateTree().ParameterSpecs()];
 
     /// <summary>Total number of scalar parameters.</summary>
-    public static long CountParameters(UNetConfig c) => For(c).Sum(s => s.Count);
+    public static long CountParameters(INetworkConfig c) => For(c).Sum(s => s.Count);
 
     /// <summary>Checks <paramref name="values"/> against <paramref name="specs"/>: every key present with the right count, nothing else.</summary>
     /// <exception cref="InvalidDataException">Names the first missing, mis-sized or unexpected parameter with the expected shape.</exception>

@@ -1,3 +1,5 @@
+using StmKernel.UNet.Networks;
+
 namespace StmKernel.UNet;
 
 /// <summary>
@@ -8,11 +10,12 @@ namespace StmKernel.UNet;
 public static class RandomParameters
 {
     /// <summary>Every parameter of <paramref name="config"/>, keyed by diffusers name.</summary>
-    public static Dictionary<string, float[]> For(UNetConfig config, int seed = 0)
+    public static Dictionary<string, float[]> For(INetworkConfig config, int seed = 0)
     {
         var rng = new Random(seed);
         var result = new Dictionary<string, float[]>();
-        foreach (var spec in ParameterList.For(config))
+        var specs = ParameterList.For(config);
+        foreach (var spec in specs)
         {
             var v = new float[spec.Count];
             bool isNorm = spec.Shape.Length == 1 && !spec.Key.EndsWith(".bias", StringComparison.Ordinal) ||
@@ -26,7 +29,7 @@ public static class RandomParameters
             {
                 // fan_in of the layer this tensor belongs to (biases use their weight's fan_in).
                 int[] wShape = spec.Key.EndsWith(".bias", StringComparison.Ordinal)
-                    ? ParameterList.For(config).First(s => s.Key == spec.Key[..^5] + ".weight").Shape
+                    ? specs.First(s => s.Key == spec.Key[..^5] + ".weight").Shape
                     : spec.Shape;
                 int fanIn = wShape.Skip(1).Aggregate(1, (a, b) => a * b);
                 float bound = 1f / MathF.Sqrt(fanIn);

@@ -1,3 +1,8 @@
+using System.Text.Json.Nodes;
+using StmKernel.UNet.Modules;
+using StmKernel.UNet.Networks;
+using StmKernel.UNet.Weights;
+
 namespace StmKernel.UNet;
 
 /// <summary>
@@ -5,8 +10,14 @@ namespace StmKernel.UNet;
 /// (DownBlock2D / UpBlock2D, positional time embedding, optional mid-block attention).
 /// Field names follow diffusers' <c>config.json</c>.
 /// </summary>
-public sealed record UNetConfig
+public sealed record UNetConfig : INetworkConfig
 {
+    /// <inheritdoc />
+    public string ClassName => NetworkFamilies.DefaultClassName;
+
+    /// <inheritdoc />
+    public bool TakesTimestep => true;
+
     /// <summary>Input channels: the noisy sample and the condition image.</summary>
     public int InChannels { get; init; } = 2;
 
@@ -74,4 +85,16 @@ public sealed record UNetConfig
 
     /// <summary>The spatial factor H and W must be divisible by (one downsample per level but the last).</summary>
     public int SpatialMultiple => 1 << (BlockOutChannels.Count - 1);
+
+    /// <inheritdoc />
+    public INetworkConfig WithChannels(int inChannels, int outChannels) => this with { InChannels = inChannels, OutChannels = outChannels };
+
+    /// <inheritdoc />
+    public NetworkModule CreateTree() => new UNet2D(this);
+
+    /// <inheritdoc />
+    public JsonObject ToJson() => DiffusersConfig.ToJson(this);
+
+    /// <inheritdoc />
+    public string Describe() => DiffusersConfig.Describe(this);
 }

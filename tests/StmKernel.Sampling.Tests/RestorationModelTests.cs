@@ -2,6 +2,7 @@ using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Sampling.Tests;
 
@@ -40,7 +41,7 @@ public class RestorationModelTests
         double center = (min + (double)max) / 2, half = (max - (double)min) / 2;
         var x = new Tensor(1, 1, 128, 128);
         for (int i = 0; i < x.Data.Length; i++) x.Data[i] = (float)((image.Data[i] - center) / half);
-        var y = UNet2DModel.FromWeights(weights).Forward(x, [0f], pool);
+        var y = NetworkModel.FromWeights(weights).Forward(x, [0f], pool);
         for (int i = 0; i < y.Data.Length; i++)
             Assert.Equal(y.Data[i] * half + center, result.Image.Data[i], 1e-4);
         Assert.Throws<ArgumentException>(() => model.CreateRestorer(pool).Restore(image, new RestoreOptions { EnsembleSize = 2 }));

@@ -5,6 +5,7 @@ using StmKernel.Tensors.Threading;
 using StmKernel.Train.Data;
 using StmKernel.Train.Validation;
 using StmKernel.UNet;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Train.Tests;
 
@@ -35,7 +36,7 @@ public class DataTests
         // The autoencoder path is one forward; its PSNR must equal the metric on that forward's output.
         var (clean, degraded) = new PairBatches(Pairs(), 2).Get(0, DataSplit.Validation);
         var config = TinyModel.AutoencoderConfig;
-        var model = new UNet2DModel(config, RandomParameters.For(config, 4));
+        var model = new NetworkModel(config, RandomParameters.For(config, 4));
         var (psnr, ssim) = new Validator(clean, degraded, sampler: null, steps: 1).Evaluate(model, WorkerPool.Inline);
         var y = model.Forward(degraded, new float[2], WorkerPool.Inline);
         double expected = (StmKernel.Imaging.Metrics.Psnr.Compute(clean.Data.AsSpan(0, 256), y.Data.AsSpan(0, 256), 2)

@@ -3,6 +3,7 @@ using StmKernel.Tensors.Threading;
 using StmKernel.Train.Graph;
 using StmKernel.UNet;
 using Xunit.Abstractions;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Train.Tests;
 
@@ -25,7 +26,7 @@ public class DirectionalDerivativeTests(ITestOutputHelper output)
         var config = new UNetConfig { BlockOutChannels = [16, wide, wide == 16 ? 32 : wide], LayersPerBlock = 2, NormNumGroups = 8, AddAttention = attention };
         var values = RandomParameters.For(config, 9);
         var parameters = new ParameterSet(config, values);
-        var graph = new UNetTrainingGraph(parameters);
+        var graph = new TrainingNetwork(parameters);
         var r = new Random(3);
         var x = new Tensor(2, 2, height, width);
         var weight = new Tensor(2, 1, height, width);
@@ -41,12 +42,12 @@ public class DirectionalDerivativeTests(ITestOutputHelper output)
         for (int i = 0; i < direction.Length; i++)
             for (int j = 0; j < direction[i].Length; j++) analytic += (double)direction[i][j] * parameters.Gradients[i][j];
 
-        var model = new UNet2DModel(config, values);
+        var model = new NetworkModel(config, values);
         double Loss(double eps)
         {
             var shifted = parameters.Specs.Select((s, i) => (s.Key, parameters.Values[i].Select((v, j) => (float)(v + eps * direction[i][j])).ToArray()))
                 .ToDictionary(p => p.Key, p => p.Item2);
-            var yy = new UNet2DModel(config, shifted).Forward(x, t, WorkerPool.Inline);
+            var yy = new NetworkModel(config, shifted).Forward(x, t, WorkerPool.Inline);
             double s = 0;
             for (int i = 0; i < yy.Length; i++) s += (double)yy.Data[i] * weight.Data[i];
             return s;

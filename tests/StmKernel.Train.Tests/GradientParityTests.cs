@@ -34,7 +34,7 @@ public class GradientParityTests(ITestOutputHelper output)
         var (r, rShape) = NpyFile.Read(Path.Combine(dir, "r.npy"));
 
         var parameters = new ParameterSet(config, values);
-        var graph = new UNetTrainingGraph(parameters);
+        var graph = new TrainingNetwork(parameters);
         using var pool = new WorkerPool(threads);
         var y = new Tensor(rShape);
         graph.Forward(new Tensor(x, xShape), t, y, pool);

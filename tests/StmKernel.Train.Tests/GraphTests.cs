@@ -4,6 +4,7 @@ using StmKernel.Train.Graph;
 using StmKernel.Train.Objectives;
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Train.Tests;
 
@@ -18,8 +19,8 @@ public class GraphTests
         // float rounding.
         var config = TinyModel.Config with { AddAttention = attention };
         var values = RandomParameters.For(config, 5);
-        var graph = new UNetTrainingGraph(new ParameterSet(config, values));
-        var model = new UNet2DModel(config, values);
+        var graph = new TrainingNetwork(new ParameterSet(config, values));
+        var model = new NetworkModel(config, values);
         var x = new Tensor(2, 2, 16, 8);
         var r = new Random(1);
         for (int i = 0; i < x.Length; i++) x.Data[i] = (float)(r.NextDouble() * 2 - 1);
@@ -43,7 +44,7 @@ public class GraphTests
     {
         var values = RandomParameters.For(TinyModel.Config, 6);
         var parameters = new ParameterSet(TinyModel.Config, values);
-        var graph = new UNetTrainingGraph(parameters);
+        var graph = new TrainingNetwork(parameters);
         var x = new Tensor(1, 2, 8, 8);
         x.Data.AsSpan().Fill(0.5f);
         var y = new Tensor(1, 1, 8, 8);
@@ -55,13 +56,13 @@ public class GraphTests
         graph.ParametersChanged();
         graph.Forward(x, [10f], y, WorkerPool.Inline);
         var changed = parameters.Snapshot();
-        AssertClose(new UNet2DModel(TinyModel.Config, changed).Forward(x, [10f], WorkerPool.Inline).Data, y.Data);
+        AssertClose(new NetworkModel(TinyModel.Config, changed).Forward(x, [10f], WorkerPool.Inline).Data, y.Data);
     }
 
     [Fact]
     public void BackwardWithoutForwardIsRefused()
     {
-        var graph = new UNetTrainingGraph(new ParameterSet(TinyModel.Config, RandomParameters.For(TinyModel.Config, 7)));
+        var graph = new TrainingNetwork(new ParameterSet(TinyModel.Config, RandomParameters.For(TinyModel.Config, 7)));
         Assert.Throws<InvalidOperationException>(() => graph.Backward(new Tensor(1, 1, 8, 8), WorkerPool.Inline));
     }
 

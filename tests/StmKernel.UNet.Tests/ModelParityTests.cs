@@ -5,6 +5,7 @@ using StmKernel.Tensors.Backends.Cpu;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet.Weights;
 using Xunit.Abstractions;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Tests;
 
@@ -26,7 +27,7 @@ public class ModelParityTests(ITestOutputHelper output)
     {
         string dir = RepoPaths.Fixture("unet", fixture);
         var weights = WeightSet.Load(Path.Combine(dir, "model.safetensors"));
-        var model = UNet2DModel.FromWeights(weights);
+        var model = NetworkModel.FromWeights(weights);
         var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
         var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
         var (yData, yShape) = NpyFile.Read(Path.Combine(dir, "y.npy"));
@@ -58,7 +59,7 @@ public class ModelParityTests(ITestOutputHelper output)
         // tools/reference/gen_shipped_fixture.py: the shipped weights/fm-small-restore.stmw (Small, F16 values) at
         // batch 8 on 128² tiles, as restore runs it; the reference forward in float64.
         var weights = WeightSet.Load(Path.Combine(RepoPaths.Root, "weights", "fm-small-restore.stmw"));
-        var model = UNet2DModel.FromWeights(weights, BackendList.Single(b => b.Name == backend));
+        var model = NetworkModel.FromWeights(weights, BackendList.Single(b => b.Name == backend));
         string dir = RepoPaths.Fixture("unet", "small-shipped");
         var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
         var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
@@ -77,7 +78,7 @@ public class ModelParityTests(ITestOutputHelper output)
     public void BatchOfOneMatchesEachSampleOfTheBatch()
     {
         string dir = RepoPaths.Fixture("unet", "c-attention-f16");
-        var model = UNet2DModel.FromWeights(WeightSet.Load(Path.Combine(dir, "model.safetensors")));
+        var model = NetworkModel.FromWeights(WeightSet.Load(Path.Combine(dir, "model.safetensors")));
         var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
         var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
         using var pool = new WorkerPool(2);
@@ -94,7 +95,7 @@ public class ModelParityTests(ITestOutputHelper output)
         // must rebuild all it reads. Smaller shape first, so the block also grows between runs.
         string dir = RepoPaths.Fixture("unet", "c-attention-f16");
         var weights = WeightSet.Load(Path.Combine(dir, "model.safetensors"));
-        var model = UNet2DModel.FromWeights(weights);
+        var model = NetworkModel.FromWeights(weights);
         var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
         var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
         using var pool = new WorkerPool(1);
@@ -106,13 +107,13 @@ public class ModelParityTests(ITestOutputHelper output)
         var againBoth = model.Forward(both, tData, pool);
         Assert.Equal(firstOne.Data, againOne.Data);
         Assert.Equal(firstBoth.Data, againBoth.Data);
-        Assert.Equal(UNet2DModel.FromWeights(weights).Forward(both, tData, pool).Data, againBoth.Data);
+        Assert.Equal(NetworkModel.FromWeights(weights).Forward(both, tData, pool).Data, againBoth.Data);
     }
 
     [Fact]
     public void RejectsSpatialSizeNotDivisibleByDownsampling()
     {
-        var model = new UNet2DModel(UNetConfig.Small, RandomParameters.For(UNetConfig.Small));
+        var model = new NetworkModel(UNetConfig.Small, RandomParameters.For(UNetConfig.Small));
         var e = Assert.Throws<ArgumentException>(() => model.Forward(new Tensor(1, 2, 30, 32), [1f], WorkerPool.Inline));
         Assert.Contains("multiples of 4", e.Message);
     }

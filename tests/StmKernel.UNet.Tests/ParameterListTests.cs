@@ -4,7 +4,7 @@ namespace StmKernel.UNet.Tests;
 
 public class ParameterListTests
 {
-    // Expected counts are diffusers' UNet2DModel(...).num_parameters() for these configs
+    // Expected counts are diffusers' NetworkModel(...).num_parameters() for these configs
     // (recorded in shared/notes/model.md), independent of our code.
     [Fact]
     public void SmallPresetHasDiffusersParameterCount() =>

@@ -2,6 +2,7 @@ using StmKernel.Imaging;
 using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Tests;
 
@@ -29,8 +30,8 @@ public class WeightFormatParityTests : IDisposable
         var (x, shape) = NpyFile.Read(Path.Combine(fixture, "x.npy"));
         var (t, _) = NpyFile.Read(Path.Combine(fixture, "t.npy"));
         using var pool = new WorkerPool(2);
-        var expected = UNet2DModel.FromWeights(original).Forward(new Tensor(x, shape), t, pool);
-        var actual = UNet2DModel.FromWeights(reloaded).Forward(new Tensor(x, shape), t, pool);
+        var expected = NetworkModel.FromWeights(original).Forward(new Tensor(x, shape), t, pool);
+        var actual = NetworkModel.FromWeights(reloaded).Forward(new Tensor(x, shape), t, pool);
 
         if (relTol == 0) { Assert.Equal(expected.Data, actual.Data); return; }
         double maxRef = expected.Data.Max(MathF.Abs);
@@ -49,8 +50,8 @@ public class WeightFormatParityTests : IDisposable
         var (x, shape) = NpyFile.Read(Path.Combine(fixture, "x.npy"));
         var (t, _) = NpyFile.Read(Path.Combine(fixture, "t.npy"));
         using var pool = new WorkerPool(2);
-        var expected = UNet2DModel.FromWeights(original).Forward(new Tensor(x, shape), t, pool);
-        var actual = UNet2DModel.FromWeights(WeightSet.Load(stmw)).Forward(new Tensor(x, shape), t, pool);
+        var expected = NetworkModel.FromWeights(original).Forward(new Tensor(x, shape), t, pool);
+        var actual = NetworkModel.FromWeights(WeightSet.Load(stmw)).Forward(new Tensor(x, shape), t, pool);
         double maxRef = expected.Data.Max(MathF.Abs);
         double maxErr = expected.Data.Zip(actual.Data, (a, b) => Math.Abs(a - b)).Max();
         Assert.True(maxErr > 0, "fp16 storage of fp32 weights should change the output a little");

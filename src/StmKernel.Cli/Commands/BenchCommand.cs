@@ -6,6 +6,7 @@ using StmKernel.Tensors.Threading;
 using StmKernel.Train;
 using StmKernel.Train.Objectives;
 using StmKernel.UNet;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Cli.Commands;
 
@@ -56,7 +57,7 @@ public sealed class BenchCommand : ICliCommand
         var y = new Tensor(batch, cfg.OutChannels, size, size);
 
         double gflop = model.Flops(batch, size, size) / 1e9;
-        Console.WriteLine($"model: [{string.Join(",", cfg.BlockOutChannels)}] attention={cfg.AddAttention} params={ParameterList.CountParameters(cfg):N0}");
+        Console.WriteLine($"model: {cfg.ClassName} ({cfg.Describe()}) params={ParameterList.CountParameters(cfg):N0}");
         Console.WriteLine($"input: [{batch}, {cfg.InChannels}, {size}, {size}]  threads={threads}  simd={SimdSupport.Description}  GFLOP/forward={gflop:F2}  activations={model.ActivationBytes(batch, size, size) / 1e6:F1} MB");
 
         double peakGflops = peak ? FmaPeak.Measure(pool) : 0;
@@ -100,7 +101,7 @@ public sealed class BenchCommand : ICliCommand
     /// One training step of the model's architecture from seeded random weights on a fixed batch
     /// (clean and condition uniform in [−1, 1]): what a training run repeats, without the pair synthesis.
     /// </summary>
-    private static Action<LayerProfile?> TrainStep(UNet2DModel model, int batch, int size, WorkerPool pool)
+    private static Action<LayerProfile?> TrainStep(NetworkModel model, int batch, int size, WorkerPool pool)
     {
         var objective = new FlowMatchingObjective();
         if (model.Config.InChannels != objective.InputChannels)

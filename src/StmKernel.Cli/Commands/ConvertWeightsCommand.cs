@@ -45,8 +45,8 @@ public sealed class ConvertWeightsCommand : ICliCommand
         string? lattice = args.Option("lattice-nm");
         args.EnsureAllUsed();
 
-        if (task is not null && !ModelMetadata.Tasks.Contains(task))
-            throw new CliException($"--task must be one of {string.Join(", ", ModelMetadata.Tasks)}, got '{task}'");
+        if (task is not null && ModelTasks.Find(task) is null)
+            throw new CliException($"--task must be one of {string.Join(", ", ModelTasks.Names)}, got '{task}'");
         if (sampler is not null && !SamplerSettings.Kinds.Contains(sampler))
             throw new CliException($"--sampler must be one of {string.Join(", ", SamplerSettings.Kinds)}, got '{sampler}'");
         if (!File.Exists(input)) throw new CliException($"input file {input} does not exist");

@@ -10,6 +10,7 @@ using StmKernel.Train.Optim;
 using StmKernel.Train.Validation;
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Cli.Commands;
 
@@ -47,7 +48,7 @@ public sealed class TrainCommand : ICliCommand
     public int Run(ArgReader args)
     {
         string task = args.Required("task");
-        if (!ModelMetadata.Tasks.Contains(task)) throw new CliException($"--task must be one of {string.Join(", ", ModelMetadata.Tasks)}, got '{task}'");
+        var modelTask = ModelTasks.Find(task) ?? throw new CliException($"--task must be one of {string.Join(", ", ModelTasks.Names)}, got '{task}'");
         string method = args.Required("method");
         string preset = args.Option("preset") ?? "small";
         int steps = args.Int("steps", -1, 1, int.MaxValue);
@@ -101,7 +102,7 @@ public sealed class TrainCommand : ICliCommand
             "ae" => new AutoencoderObjective(),
             _ => throw new CliException($"--method must be fm, fm-bridge, ddim, ddim-fft, ddim-v, ddim-v-fft or ae, got '{method}'"),
         };
-        var config = ModelFiles.PresetConfig(preset) with { InChannels = objective.InputChannels };
+        var config = ModelFiles.PresetConfig(preset).WithChannels(objective.InputChannels, 1);
         var options = new TrainerOptions
         {
             // A warm-up longer than a tenth of the run would leave a short run at a tiny learning rate.
@@ -111,10 +112,10 @@ public sealed class TrainCommand : ICliCommand
         var trainer = resume is not null
             ? Trainer.Resume(resume, objective, options)
             : new Trainer(new ParameterSet(config, InitialValues(initWeights, init, config, seed)), objective, options);
-        if (!DiffusersConfig.SameArchitecture(trainer.Parameters.Config, config))
-            throw new CliException($"{resume}: checkpoint holds ({DiffusersConfig.Describe(trainer.Parameters.Config)}), not the {preset} preset");
+        if (!NetworkFamilies.SameArchitecture(trainer.Parameters.Config, config))
+            throw new CliException($"{resume}: checkpoint holds ({trainer.Parameters.Config.Describe()}), not the {preset} preset");
 
-        int sr = task switch { "sr2" => 2, "sr4" => 4, _ => 1 };
+        int sr = modelTask.LineFactor;
         IPristineSource source = data.Build(seed, crop);
         var pairs = new PairSource(source, DegradationSettings.Paper(sr) with { CropSize = crop, CleanProbability = cleanShare, LineFlatten = data.LineFlatten }, seed);
         var batches = new PairBatches(pairs, batch, threads);
@@ -163,7 +164,7 @@ public sealed class TrainCommand : ICliCommand
                 var r = trainer.TrainStep(clean, degraded, pool);
                 lossSum += r.Loss; lossCount++;
                 if (validateEvery > 0 && (r.Step % validateEvery == 0 || r.Step == steps))
-                    (psnr, ssim) = validator.Evaluate(UNet2DModel.FromWeights(trainer.ExportWeights()), pool);
+                    (psnr, ssim) = validator.Evaluate(NetworkModel.FromWeights(trainer.ExportWeights()), pool);
                 if (checkpointEvery > 0 && r.Step % checkpointEvery == 0) SaveCheckpoint();
                 double rate = (trainer.Step - first) * batch / clock.Elapsed.TotalSeconds;
                 string val = double.IsNaN(psnr) ? "" : FormattableString.Invariant($" val {psnr:F1} dB / {ssim:F3}");
@@ -191,11 +192,11 @@ public sealed class TrainCommand : ICliCommand
     }
 
     /// <summary>Seeded random weights, or a trained model's weights for fine-tuning (same architecture required).</summary>
-    private static Dictionary<string, float[]> InitialValues(WeightSet? weights, string? init, UNetConfig config, int seed)
+    private static Dictionary<string, float[]> InitialValues(WeightSet? weights, string? init, INetworkConfig config, int seed)
     {
         if (weights is null) return RandomParameters.For(config, seed);
-        if (!DiffusersConfig.SameArchitecture(weights.Config, config))
-            throw new CliException($"{init} holds ({DiffusersConfig.Describe(weights.Config)}), not ({DiffusersConfig.Describe(config)})");
+        if (!NetworkFamilies.SameArchitecture(weights.Config, config))
+            throw new CliException($"{init} holds ({weights.Config.Describe()}), not ({config.Describe()})");
         return weights.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     }
 }

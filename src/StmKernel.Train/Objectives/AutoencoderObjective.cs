@@ -17,6 +17,9 @@ public sealed class AutoencoderObjective : ITrainingObjective
     public int InputChannels => 1;
 
     /// <inheritdoc />
+    public bool UsesTimestep => false;
+
+    /// <inheritdoc />
     public void Prepare(Tensor clean, Tensor condition, SeededRandom random, Tensor networkInput, float[] timesteps)
     {
         PixelLoss.CheckImages(clean, "clean batch");

@@ -61,6 +61,9 @@ public sealed class DiffusionObjective : ITrainingObjective
     /// <inheritdoc />
     public int InputChannels => 2;
 
+    /// <inheritdoc />
+    public bool UsesTimestep => true;
+
     /// <summary>The last loss split into its terms (MSE, magnitude, phase); the Fourier ones are 0 without <c>fourier</c>.</summary>
     public (double Mse, double Magnitude, double Phase) LastTerms { get; private set; }
 

@@ -32,6 +32,9 @@ public sealed class FlowMatchingObjective : ITrainingObjective
     public int InputChannels => 2;
 
     /// <inheritdoc />
+    public bool UsesTimestep => true;
+
+    /// <inheritdoc />
     public void Prepare(Tensor clean, Tensor condition, SeededRandom random, Tensor networkInput, float[] timesteps)
     {
         PixelLoss.CheckImages(clean, "clean batch");

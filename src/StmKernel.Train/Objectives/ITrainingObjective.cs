@@ -15,6 +15,9 @@ public interface ITrainingObjective
     /// <summary>Input channels the network must have.</summary>
     int InputChannels { get; }
 
+    /// <summary>True when the timesteps carry information (a sampled objective); a one-pass objective feeds zeros, so a network without a time input can train with it.</summary>
+    bool UsesTimestep { get; }
+
     /// <summary>Fills <paramref name="networkInput"/> [B, InputChannels, H, W] and <paramref name="timesteps"/> [B] from
     /// <paramref name="clean"/> and <paramref name="condition"/> (both [B, 1, H, W]).</summary>
     void Prepare(Tensor clean, Tensor condition, SeededRandom random, Tensor networkInput, float[] timesteps);

@@ -4,6 +4,7 @@ using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Train.Validation;
 
@@ -15,7 +16,7 @@ namespace StmKernel.Train.Validation;
 public sealed class Validator(Tensor clean, Tensor degraded, SamplerSettings? sampler, int steps, ulong seed = 1)
 {
     /// <summary>Mean (PSNR dB, SSIM) of the model's restorations.</summary>
-    public (double Psnr, double Ssim) Evaluate(UNet2DModel model, WorkerPool pool)
+    public (double Psnr, double Ssim) Evaluate(INetwork model, WorkerPool pool)
     {
         int n = clean.Dim(0), h = clean.Dim(2), w = clean.Dim(3), plane = h * w;
         var restored = new Tensor(clean.Shape);
@@ -24,7 +25,7 @@ public sealed class Validator(Tensor clean, Tensor degraded, SamplerSettings? sa
         {
             var noise = new GaussianNoise(seed);
             noise.Fill(restored.Data);
-            Sampler.Create(sampler).Sample(new UNetDenoiser(model, pool, n), degraded, restored, steps);
+            Sampler.Create(sampler).Sample(new NetworkDenoiser(model, pool, n), degraded, restored, steps);
         }
         double psnr = 0, ssim = 0;
         for (int i = 0; i < n; i++)

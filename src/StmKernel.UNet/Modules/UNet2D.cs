@@ -1,18 +1,19 @@
 using StmKernel.Tensors.Graph;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Modules;
 
 /// <summary>
 /// The module tree of a diffusers <c>UNet2DModel</c> (DownBlock2D / UpBlock2D, optional mid attention), declared once:
-/// its parameters are <see cref="ParameterList.For"/>, and <see cref="Build"/> writes the forward as a graph that every
-/// backend runs (inference: <see cref="UNet2DModel"/>; training: the trainer's graph).
+/// its parameters are <see cref="ParameterList.For"/>, and <see cref="NetworkModule.Build"/> writes the forward as a graph that every
+/// backend runs (inference: <see cref="NetworkModel"/>; training: the trainer's graph).
 /// </summary>
 /// <remarks>
 /// Forward, numbered as diffusers' <c>UNet2DModel.forward</c>: 1. time: sinusoidal projection, linear_1, SiLU,
 /// linear_2, and the SiLU every resnet applies first (once, shared); 2. conv_in; 3. down blocks, pushing skips;
 /// 4. mid block; 5. up blocks, popping skips; 6. conv_norm_out + SiLU, conv_out.
 /// </remarks>
-public sealed class UNet2D : Module
+public sealed class UNet2D : NetworkModule
 {
     private readonly UNetConfig _config;
     private readonly Conv2d _convIn, _convOut;
@@ -52,30 +53,14 @@ public sealed class UNet2D : Module
         _convOut = Add("conv_out", new Conv2d(c0, config.OutChannels, 3));
     }
 
-    /// <summary>The architecture.</summary>
-    public UNetConfig Config => _config;
+    /// <inheritdoc />
+    public override INetworkConfig Config => _config;
 
-    /// <summary>
-    /// The forward for a batch of <paramref name="batch"/> inputs of <paramref name="height"/> × <paramref name="width"/>:
-    /// inputs "sample" [N, in, H, W] and "timestep" [N], output [N, out, H, W].
-    /// </summary>
-    /// <exception cref="ArgumentException">The batch is empty or H, W are not positive multiples of 2^(levels−1).</exception>
-    public (ComputeGraph Graph, GraphValue Sample, GraphValue Timestep, GraphValue Output) Build(int batch, int height, int width)
-    {
-        int m = _config.SpatialMultiple;
-        if (batch < 1 || height < m || width < m || height % m != 0 || width % m != 0)
-            throw new ArgumentException($"input [{batch}, {_config.InChannels}, {height}, {width}]: batch must be ≥ 1 and H, W positive multiples of {m}");
-        var g = new GraphBuilder();
-        var sample = g.Input("sample", batch, _config.InChannels, height, width);
-        var timestep = g.Input("timestep", batch);
-        var output = Forward(g, sample, timestep);
-        return (g.Build(output), sample, timestep, output);
-    }
-
-    private GraphValue Forward(GraphBuilder g, GraphValue sample, GraphValue timestep)
+    /// <inheritdoc />
+    protected override GraphValue Forward(GraphBuilder g, GraphValue sample, GraphValue? timestep)
     {
         // 1. time
-        var sinusoid = g.TimestepEmbedding("time_proj", timestep, _config.BlockOutChannels[0], _config.FlipSinToCos, _config.FreqShift);
+        var sinusoid = g.TimestepEmbedding("time_proj", timestep!, _config.BlockOutChannels[0], _config.FlipSinToCos, _config.FreqShift);
         var siluTemb = g.Silu("time_embedding.resnet_act", _timeEmbedding.Forward(g, sinusoid));
         // 2. conv_in
         var h = _convIn.Forward(g, sample);

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Weights;
 
 /// <summary>
-/// Reads and writes a diffusers <c>UNet2DModel</c> <c>config.json</c> as a <see cref="UNetConfig"/>.
-/// The same JSON object is the "architecture" section of a .stmw file. Options that change the
-/// network in ways our model does not implement are rejected with the option's name, never ignored.
+/// Reads and writes a diffusers <c>config.json</c>: files of any registered family through <see cref="NetworkFamilies"/>,
+/// and the <c>UNet2DModel</c> family's own parser (<see cref="Parse"/>). The same JSON object is the "architecture" section
+/// of a .stmw file. Options that change the network in ways our model does not implement are rejected with the option's
+/// name, never ignored.
 /// </summary>
 public static class DiffusersConfig
 {
@@ -17,25 +19,25 @@ public static class DiffusersConfig
     private const string UpBlock = "UpBlock2D";
 
     /// <summary>Reads a config.json file.</summary>
-    /// <exception cref="InvalidDataException">Not a supported UNet2DModel config; the message names the file and the field.</exception>
-    public static UNetConfig Load(string path)
+    /// <exception cref="InvalidDataException">Not a config of a registered family; the message names the file and the field.</exception>
+    public static INetworkConfig Load(string path)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (fs.Length > MaxFileBytes)
             throw new InvalidDataException($"{path}: {fs.Length} bytes is too large for a config.json (limit {MaxFileBytes})");
         var bytes = new byte[fs.Length];
         fs.ReadExactly(bytes);
-        return Parse(JsonFields.ParseObject(bytes, path, "config"), path);
+        return NetworkFamilies.Parse(JsonFields.ParseObject(bytes, path, "config"), path);
     }
 
     /// <summary>Writes a config.json (indented, through a temporary file and a rename).</summary>
-    public static void Save(string path, UNetConfig config)
+    public static void Save(string path, INetworkConfig config)
     {
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(ToJson(config).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(config.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
         AtomicFile.Write(path, s => s.Write(bytes));
     }
 
-    /// <summary>Reads a config object; <paramref name="file"/> (and <paramref name="section"/>) name it in messages.</summary>
+    /// <summary>Reads a <c>UNet2DModel</c> config object; <paramref name="file"/> (and <paramref name="section"/>) name it in messages.</summary>
     public static UNetConfig Parse(JsonObject json, string file, string section = "")
     {
         var f = new JsonFields(json, file, section);
@@ -121,10 +123,6 @@ public static class DiffusersConfig
             ["downsample_padding"] = 1,
         };
     }
-
-    /// <summary>True when two configs describe the same network (records compare lists by reference).</summary>
-    public static bool SameArchitecture(UNetConfig a, UNetConfig b) =>
-        a.BlockOutChannels.SequenceEqual(b.BlockOutChannels) && (a with { BlockOutChannels = b.BlockOutChannels }) == b;
 
     /// <summary>One line: "in 2, out 1, channels [32, 64, 128], 2 layers/block, mid attention off, 32 groups, eps 1e-05".</summary>
     public static string Describe(UNetConfig c) => string.Create(CultureInfo.InvariantCulture,

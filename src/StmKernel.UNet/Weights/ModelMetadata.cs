@@ -10,9 +10,6 @@ namespace StmKernel.UNet.Weights;
 /// </summary>
 public sealed class ModelMetadata
 {
-    /// <summary>Accepted <see cref="Task"/> values: restoration, slow-axis super-resolution ×2 and ×4.</summary>
-    public static IReadOnlyList<string> Tasks { get; } = ["restore", "sr2", "sr4"];
-
     /// <summary>The field that holds the architecture in a .stmw file.</summary>
     internal const string ArchitectureKey = "architecture";
 
@@ -45,23 +42,44 @@ public sealed class ModelMetadata
         _ = m.PixelSizeRange;
         _ = m.Conditioning;
         _ = m.LatticePeriods;
+        _ = m.ConditionChannels;
         return m;
     }
 
-    /// <summary>"restore", "sr2" or "sr4"; null when not recorded.</summary>
+    /// <summary>A registered task name (<see cref="ModelTasks"/>: "restore", "sr2", "sr4" built in); null when not recorded.</summary>
     public string? Task
     {
         get
         {
             string? t = Fields.String("task");
-            if (t is not null && !Tasks.Contains(t)) throw Fields.Error("task", $"is \"{t}\" (expected {string.Join(", ", Tasks)})");
+            if (t is not null && ModelTasks.Find(t) is null) throw Fields.Error("task", $"is \"{t}\" (expected {string.Join(", ", ModelTasks.Names)})");
             return t;
         }
         set
         {
-            if (value is not null && !Tasks.Contains(value))
-                throw new ArgumentException($"unknown task '{value}' (expected {string.Join(", ", Tasks)})", nameof(value));
+            if (value is not null && ModelTasks.Find(value) is null)
+                throw new ArgumentException($"unknown task '{value}' (expected {string.Join(", ", ModelTasks.Names)})", nameof(value));
             Set("task", value is null ? null : JsonValue.Create(value));
+        }
+    }
+
+    /// <summary>
+    /// Channels of the condition the network reads ("condition_channels"; 1, the scan, when not recorded). A sampled
+    /// model's input is the sample plus these; a one-pass model's input is these alone.
+    /// </summary>
+    public int ConditionChannels
+    {
+        get
+        {
+            if (Json["condition_channels"] is null) return 1;
+            if (Json["condition_channels"] is not JsonValue v || !v.TryGetValue(out int c) || c < 1)
+                throw Fields.Error("condition_channels", $"must be an integer ≥ 1, got {Json["condition_channels"]!.ToJsonString()}");
+            return c;
+        }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            Set("condition_channels", value == 1 ? null : JsonValue.Create(value));
         }
     }
 

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Text;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Weights;
 
 /// <summary>What a .stmw file holds.</summary>
 internal sealed record StmwContent(
-    UNetConfig Config,
+    INetworkConfig Config,
     ModelMetadata Metadata,
     IReadOnlyDictionary<string, WeightTensor> Tensors,
     IReadOnlyDictionary<string, DType> DTypes,
@@ -61,7 +62,7 @@ internal static class StmwReader
         var json = JsonFields.ParseObject(file.Span(StmwLayout.HeaderBytes, metaLength), path, "metadata");
         if (json[ModelMetadata.ArchitectureKey] is not System.Text.Json.Nodes.JsonObject arch)
             throw new InvalidDataException($"{path}: metadata has no \"{ModelMetadata.ArchitectureKey}\" object");
-        var config = DiffusersConfig.Parse(arch, path, ModelMetadata.ArchitectureKey);
+        var config = NetworkFamilies.Parse(arch, path, ModelMetadata.ArchitectureKey);
         json.Remove(ModelMetadata.ArchitectureKey);
         var metadata = ModelMetadata.FromJson(json, path);
 

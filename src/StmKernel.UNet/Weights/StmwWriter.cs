@@ -76,7 +76,7 @@ public static class StmwWriter
     // The architecture goes first so that `head` on a file shows it; every other field follows as stored.
     private static byte[] MetadataBytes(WeightSet weights)
     {
-        var json = new JsonObject { [ModelMetadata.ArchitectureKey] = DiffusersConfig.ToJson(weights.Config) };
+        var json = new JsonObject { [ModelMetadata.ArchitectureKey] = weights.Config.ToJson() };
         foreach (var (k, v) in weights.Metadata.Json)
         {
             if (k != ModelMetadata.ArchitectureKey) json[k] = v?.DeepClone();

@@ -1,9 +1,10 @@
 using System.Text;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Weights;
 
 /// <summary>
-/// A complete set of U-Net weights: the architecture, every parameter as float32 under its diffusers
+/// A complete set of network weights (any registered family, <see cref="NetworkFamilies"/>): the architecture, every parameter as float32 under its diffusers
 /// key, and the model metadata. Loaded sets are always validated against the architecture.
 /// </summary>
 public sealed class WeightSet
@@ -12,7 +13,7 @@ public sealed class WeightSet
     private const int MaxListedProblems = 20;
 
     /// <summary>The architecture the tensors belong to.</summary>
-    public UNetConfig Config { get; }
+    public INetworkConfig Config { get; }
 
     /// <summary>Every parameter by diffusers key, float32 row-major.</summary>
     public IReadOnlyDictionary<string, WeightTensor> Tensors { get; }
@@ -33,10 +34,10 @@ public sealed class WeightSet
     public uint? StoredChecksum { get; }
 
     /// <summary>A set built in memory (e.g. by training). Call <see cref="Validate"/> before use.</summary>
-    public WeightSet(UNetConfig config, IReadOnlyDictionary<string, WeightTensor> tensors, ModelMetadata? metadata = null)
+    public WeightSet(INetworkConfig config, IReadOnlyDictionary<string, WeightTensor> tensors, ModelMetadata? metadata = null)
         : this(config, tensors, metadata ?? new ModelMetadata(), null, null, DType.F32, null) { }
 
-    private WeightSet(UNetConfig config, IReadOnlyDictionary<string, WeightTensor> tensors, ModelMetadata metadata,
+    private WeightSet(INetworkConfig config, IReadOnlyDictionary<string, WeightTensor> tensors, ModelMetadata metadata,
         string? sourceFile, WeightFormat? format, DType stored, uint? checksum)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -71,8 +72,8 @@ public sealed class WeightSet
             if (configPath is not null)
             {
                 var given = DiffusersConfig.Load(configPath);
-                if (!DiffusersConfig.SameArchitecture(given, c.Config))
-                    throw new InvalidDataException($"{configPath} describes ({DiffusersConfig.Describe(given)}) but {path} holds ({DiffusersConfig.Describe(c.Config)})");
+                if (!NetworkFamilies.SameArchitecture(given, c.Config))
+                    throw new InvalidDataException($"{configPath} describes ({given.Describe()}) but {path} holds ({c.Config.Describe()})");
             }
             set = new WeightSet(c.Config, c.Tensors, c.Metadata, path, format, DTypes.Predominant(c.DTypes, c.Tensors), c.Crc32);
         }
@@ -119,7 +120,7 @@ public sealed class WeightSet
         if (problems.Count == 0) return;
 
         var msg = new StringBuilder();
-        msg.Append($"{SourceFile ?? "in-memory weights"}: {problems.Count} tensor(s) do not match the architecture ({DiffusersConfig.Describe(Config)}):");
+        msg.Append($"{SourceFile ?? "in-memory weights"}: {problems.Count} tensor(s) do not match the architecture ({Config.Describe()}):");
         foreach (var p in problems.Take(MaxListedProblems)) msg.Append("\n  ").Append(p);
         if (problems.Count > MaxListedProblems) msg.Append($"\n  … and {problems.Count - MaxListedProblems} more");
         throw new InvalidDataException(msg.ToString());

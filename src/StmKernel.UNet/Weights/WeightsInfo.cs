@@ -27,7 +27,7 @@ public static class WeightsInfo
 
         var set = WeightSet.Load(path);
         Line(w, "format", format == WeightFormat.Stmw ? $".stmw version {StmwLayout.Version}" : $"safetensors + {WeightSet.ConfigBeside(path)}");
-        Line(w, "architecture", DiffusersConfig.Describe(set.Config));
+        Line(w, "architecture", set.Config.Describe());
         Line(w, "parameters", $"{set.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} in {set.Tensors.Count} tensors");
         Line(w, "dtype", set.StoredDType.DisplayName());
         Line(w, "checksum", set.StoredChecksum is uint crc

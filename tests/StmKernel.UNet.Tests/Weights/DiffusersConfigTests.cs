@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Tests.Weights;
 
@@ -47,7 +48,7 @@ public class DiffusersConfigTests
         using var dir = new TempDir();
         string path = dir.File("config.json");
         File.WriteAllText(path, SmallConfigJson);
-        var c = DiffusersConfig.Load(path);
+        var c = Assert.IsType<UNetConfig>(DiffusersConfig.Load(path));
         Assert.Equal([32, 64, 128], c.BlockOutChannels);
         Assert.Equal(2, c.InChannels);
         Assert.Equal(1, c.OutChannels);
@@ -60,7 +61,7 @@ public class DiffusersConfigTests
         Assert.Equal(0f, c.FreqShift);
         // The paper's Small model: diffusers counts 3,541,857 parameters for it.
         Assert.Equal(3_541_857, ParameterList.CountParameters(c));
-        Assert.True(DiffusersConfig.SameArchitecture(UNetConfig.Small, c));
+        Assert.True(NetworkFamilies.SameArchitecture(UNetConfig.Small, c));
     }
 
     [Fact]
@@ -141,8 +142,8 @@ public class DiffusersConfigTests
         foreach (var c in configs)
         {
             var json = DiffusersConfig.ToJson(c);
-            Assert.True(DiffusersConfig.SameArchitecture(c, DiffusersConfig.Parse(json, "x")));
-            Assert.True(DiffusersConfig.SameArchitecture(c, DiffusersConfig.Parse(JsonNode.Parse(json.ToJsonString())!.AsObject(), "x")));
+            Assert.True(NetworkFamilies.SameArchitecture(c, DiffusersConfig.Parse(json, "x")));
+            Assert.True(NetworkFamilies.SameArchitecture(c, DiffusersConfig.Parse(JsonNode.Parse(json.ToJsonString())!.AsObject(), "x")));
         }
         // Floats are written as their shortest decimal, as Python would, not as the widened double.
         Assert.Equal("1E-05", DiffusersConfig.ToJson(UNetConfig.Small)["norm_eps"]!.ToJsonString());
@@ -151,8 +152,8 @@ public class DiffusersConfigTests
     [Fact]
     public void SameArchitectureComparesChannelListsByValue()
     {
-        Assert.True(DiffusersConfig.SameArchitecture(UNetConfig.Small, new UNetConfig { BlockOutChannels = [32, 64, 128] }));
-        Assert.False(DiffusersConfig.SameArchitecture(UNetConfig.Small, new UNetConfig { BlockOutChannels = [32, 64, 256] }));
-        Assert.False(DiffusersConfig.SameArchitecture(UNetConfig.Small, UNetConfig.Small with { AddAttention = true }));
+        Assert.True(NetworkFamilies.SameArchitecture(UNetConfig.Small, new UNetConfig { BlockOutChannels = [32, 64, 128] }));
+        Assert.False(NetworkFamilies.SameArchitecture(UNetConfig.Small, new UNetConfig { BlockOutChannels = [32, 64, 256] }));
+        Assert.False(NetworkFamilies.SameArchitecture(UNetConfig.Small, UNetConfig.Small with { AddAttention = true }));
     }
 }

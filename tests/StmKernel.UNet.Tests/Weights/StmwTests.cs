@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using StmKernel.Tensors;
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Tests.Weights;
 
@@ -29,7 +30,7 @@ public class StmwTests
 
         Assert.Equal(WeightFormat.Stmw, back.SourceFormat);
         Assert.Equal(DType.F32, back.StoredDType);
-        Assert.True(DiffusersConfig.SameArchitecture(original.Config, back.Config));
+        Assert.True(NetworkFamilies.SameArchitecture(original.Config, back.Config));
         Assert.Equal(original.Tensors.Count, back.Tensors.Count);
         foreach (var (key, t) in original.Tensors)
         {

@@ -1,4 +1,5 @@
 using StmKernel.UNet.Weights;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.UNet.Tests.Weights;
 
@@ -27,7 +28,7 @@ public class WeightSetTests
         Assert.Equal(dtype, back.StoredDType);
         Assert.Equal(path, back.SourceFile);
         Assert.Null(back.StoredChecksum);
-        Assert.True(DiffusersConfig.SameArchitecture(TestSupport.Tiny, back.Config));
+        Assert.True(NetworkFamilies.SameArchitecture(TestSupport.Tiny, back.Config));
         Assert.Equal(ParameterList.CountParameters(TestSupport.Tiny), back.ParameterCount);
         var w = back.Tensors["down_blocks.1.resnets.0.conv_shortcut.weight"];
         Assert.Equal([64, 32, 1, 1], w.Shape);

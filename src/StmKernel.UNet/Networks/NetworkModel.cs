@@ -2,14 +2,14 @@ using StmKernel.Tensors;
 using StmKernel.Tensors.Backends;
 using StmKernel.Tensors.Backends.Cpu;
 using StmKernel.Tensors.Threading;
-using StmKernel.UNet.Modules;
 
-namespace StmKernel.UNet;
+namespace StmKernel.UNet.Networks;
 
 /// <summary>
-/// A diffusers-compatible <c>UNet2DModel</c> (DownBlock2D/UpBlock2D, optional mid attention) for inference:
-/// Forward(x [B, in, H, W], t [B]) → [B, out, H, W] for H and W divisible by 2^(levels−1). The module tree
-/// (<see cref="UNet2D"/>) writes the forward as a graph; a backend (<see cref="CpuBackend"/> by default) plans and runs it.
+/// A network of any registered family (<see cref="NetworkFamilies"/>; e.g. diffusers' <c>UNet2DModel</c>) for inference:
+/// Forward(x [B, in, H, W], t [B]) → [B, out, H, W] for H and W multiples of the config's spatial multiple. The module
+/// tree (<see cref="INetworkConfig.CreateTree"/>) writes the forward as a graph; a backend (<see cref="CpuBackend"/> by
+/// default) plans and runs it.
 /// </summary>
 /// <remarks>
 /// The first forward at a new (B, H, W) builds and plans the graph — buffers with planned lifetimes and one kernel
@@ -17,34 +17,35 @@ namespace StmKernel.UNet;
 /// allocates nothing but the returned tensor. Packed weights are shared by all plans. Not thread-safe: one forward
 /// at a time.
 /// </remarks>
-public sealed class UNet2DModel
+public sealed class NetworkModel : INetwork
 {
-    private readonly UNet2D _tree;
+    private readonly NetworkModule _tree;
     private readonly IParameterStore _store;
     private readonly IComputeBackend _backend;
     // Plans by input shape, most recent first; a few are kept so a tiled restore that alternates
     // full batches and one smaller last batch does not rebuild.
-    private readonly List<UNetPlan> _plans = new();
+    private readonly List<NetworkPlan> _plans = new();
     private const int MaxCachedPlans = 3;
 
     /// <summary>Builds the model from parameters keyed by diffusers name (PyTorch layouts, float32).</summary>
     /// <exception cref="InvalidDataException">A parameter is missing, extra or of the wrong size.</exception>
-    public UNet2DModel(UNetConfig config, IReadOnlyDictionary<string, float[]> parameters, IComputeBackend? backend = null)
+    public NetworkModel(INetworkConfig config, IReadOnlyDictionary<string, float[]> parameters, IComputeBackend? backend = null)
     {
-        _tree = new UNet2D(config);
+        ArgumentNullException.ThrowIfNull(config);
+        _tree = config.CreateTree();
         ParameterList.Check([.. _tree.ParameterSpecs()], parameters);
         _store = new ValueStore(parameters);
         _backend = backend ?? CpuBackend.Instance;
     }
 
     /// <summary>Builds the model from a loaded weight file (safetensors or .stmw).</summary>
-    public static UNet2DModel FromWeights(Weights.WeightSet weights, IComputeBackend? backend = null) =>
+    public static NetworkModel FromWeights(Weights.WeightSet weights, IComputeBackend? backend = null) =>
         new(weights.Config, weights.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.Data), backend);
 
-    /// <summary>The architecture.</summary>
-    public UNetConfig Config => _tree.Config;
+    /// <inheritdoc />
+    public INetworkConfig Config => _tree.Config;
 
-    /// <summary>Runs the network: x [B, in, H, W], t [B] (raw timestep values) → a new [B, out, H, W] tensor.</summary>
+    /// <summary>Runs the network: x [B, in, H, W], t [B] (raw timestep values; ignored without a time input) → a new [B, out, H, W] tensor.</summary>
     public Tensor Forward(Tensor x, ReadOnlySpan<float> t, WorkerPool pool)
     {
         var y = new Tensor(x.Dim(0), Config.OutChannels, x.Dim(2), x.Dim(3));
@@ -52,7 +53,7 @@ public sealed class UNet2DModel
         return y;
     }
 
-    /// <summary>Runs the network into a caller-owned output tensor [B, out, H, W].</summary>
+    /// <inheritdoc />
     public void Forward(Tensor x, ReadOnlySpan<float> t, Tensor output, WorkerPool pool, LayerProfile? profile = null) =>
         PlanFor(x).Forward(x, t, output, pool, profile is null ? null : profile.Record);
 
@@ -64,10 +65,10 @@ public sealed class UNet2DModel
     public long ActivationBytes(int batch, int height, int width) =>
         PlanFor(new Tensor(batch, Config.InChannels, height, width)).Run.PlannedBytes;
 
-    private UNetPlan PlanFor(Tensor x)
+    private NetworkPlan PlanFor(Tensor x)
     {
         int found = _plans.FindIndex(p => p.Fits(x));
-        var plan = found >= 0 ? _plans[found] : UNetPlan.Compile(_tree, x, _backend, _store, training: false);
+        var plan = found >= 0 ? _plans[found] : NetworkPlan.Compile(_tree, x, _backend, _store, training: false);
         if (found >= 0) _plans.RemoveAt(found);
         _plans.Insert(0, plan);
         if (_plans.Count > MaxCachedPlans) _plans.RemoveAt(_plans.Count - 1);

@@ -1,22 +1,22 @@
 using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
-using StmKernel.UNet;
+using StmKernel.UNet.Networks;
 
 namespace StmKernel.Sampling;
 
 /// <summary>
-/// The U-Net as the samplers see it: <see cref="IDenoiser.Predict"/> is one <see cref="UNet2DModel.Forward(Tensor, ReadOnlySpan{float}, Tensor, WorkerPool, LayerProfile?)"/>
-/// on the given worker pool. The timesteps the samplers pass are already the network's input (sampler
-/// time × time scale), so they go in unchanged. Samples of a batch are independent in the U-Net
-/// (GroupNorm normalises per sample), so batching does not change results.
+/// A network of any family as the samplers see it: <see cref="IDenoiser.Predict"/> is one <see cref="INetwork.Forward"/>
+/// on the given worker pool. The timesteps the samplers pass are already the network's input (sampler time × time
+/// scale), so they go in unchanged. Samples of a batch are independent in the network (GroupNorm normalises per
+/// sample), so batching does not change results.
 /// </summary>
-public sealed class UNetDenoiser : IDenoiser
+public sealed class NetworkDenoiser : IDenoiser
 {
-    private readonly UNet2DModel _model;
+    private readonly INetwork _model;
     private readonly WorkerPool _pool;
 
     /// <summary>Wraps <paramref name="model"/>, running on <paramref name="pool"/> (not owned) with batches of at most <paramref name="maxBatch"/>.</summary>
-    public UNetDenoiser(UNet2DModel model, WorkerPool pool, int maxBatch = 16)
+    public NetworkDenoiser(INetwork model, WorkerPool pool, int maxBatch = 16)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         _pool = pool ?? throw new ArgumentNullException(nameof(pool));

@@ -69,10 +69,10 @@ public sealed class RestorationModel
         if (config.OutChannels != 1)
             throw new InvalidDataException($"{file}: a restoration model outputs 1 channel, this one {config.OutChannels}");
         int c = weights.Metadata.ConditionChannels;
-        if (sampler is not null && config.InChannels != 1 + c)
-            throw new InvalidDataException($"{file}: a {(sampler.Kind == SamplerKind.Ddim ? "ddim" : "fm")} model with {c} condition channel(s) takes {1 + c} input channels [x_t, condition], this one {config.InChannels}");
         if (sampler is not null && !config.TakesTimestep)
             throw new InvalidDataException($"{file}: the metadata names a sampler, but the {config.ClassName} network has no time input (a one-pass model has no \"sampler\")");
+        if (sampler is not null && config.InChannels != 1 + c)
+            throw new InvalidDataException($"{file}: a {(sampler.Kind == SamplerKind.Ddim ? "ddim" : "fm")} model with {c} condition channel(s) takes {1 + c} input channels [x_t, condition], this one {config.InChannels}");
         if (sampler is null && config.InChannels != c)
             throw new InvalidDataException(
                 $"{file}: no \"sampler\" in the metadata means a one-pass model taking the condition alone ({c} input channel(s)), but this one takes {config.InChannels}; " +

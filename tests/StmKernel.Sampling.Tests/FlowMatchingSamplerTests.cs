@@ -134,4 +134,46 @@ public class FlowMatchingSamplerTests
         Assert.Throws<ArgumentException>(() => sampler.Sample(oracle, new Tensor(1, 2, 4, 4), new Tensor(1, 2, 4, 4), 2));
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Sample(oracle, new Tensor(1, 1, 4, 4), new Tensor(1, 1, 4, 4), 0));
     }
+
+    /// <summary>Records the network input of every call and predicts zero velocity (the sample stays at its start).</summary>
+    private sealed class RecordingDenoiser : IDenoiser
+    {
+        public List<float[]> Inputs { get; } = [];
+        public int MaxBatch => 4;
+
+        public void Predict(Tensor input, ReadOnlySpan<float> timesteps, Tensor output)
+        {
+            Inputs.Add((float[])input.Data.Clone());
+            Array.Clear(output.Data);
+        }
+    }
+
+    [Fact]
+    public void ConditionChannelsFollowTheSampleAndTheStartIsChannelZero()
+    {
+        // Two samples of 3×5 with a 2-channel condition: the network sees [x, c0, c1] per sample, and a condition start
+        // begins at c0 (+ σ·noise), never at c1 or at the other sample's planes.
+        const int b = 2, c = 2, plane = 15;
+        var condition = new Tensor(b, c, 3, 5);
+        for (int i = 0; i < condition.Length; i++) condition.Data[i] = i;
+        var x = new Tensor(b, 1, 3, 5);
+        var noise = new float[x.Length];
+        new GaussianNoise(3).Fill(noise);
+        noise.CopyTo(x.Data, 0);
+        var settings = SamplerSettings.FlowMatchingBridge with { StartNoise = 0.5 };
+        var net = new RecordingDenoiser();
+        Sampler.Create(settings).Sample(net, condition, x, steps: 1);
+
+        var first = net.Inputs[0];
+        Assert.Equal(b * (1 + c) * plane, first.Length);
+        for (int n = 0; n < b; n++)
+            for (int i = 0; i < plane; i++)
+            {
+                float start = condition.Data[n * c * plane + i] + 0.5f * noise[n * plane + i];
+                Assert.Equal(start, first[(n * 3) * plane + i], 1e-5);
+                Assert.Equal(condition.Data[(n * c) * plane + i], first[(n * 3 + 1) * plane + i]);
+                Assert.Equal(condition.Data[(n * c + 1) * plane + i], first[(n * 3 + 2) * plane + i]);
+                Assert.Equal(start, x.Data[n * plane + i], 1e-5); // zero velocity: the sample ends where it began
+            }
+    }
 }

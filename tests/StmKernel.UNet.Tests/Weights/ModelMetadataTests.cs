@@ -31,6 +31,18 @@ public class ModelMetadataTests
     }
 
     [Fact]
+    public void ConditionChannelsDefaultToTheScanAloneAndRoundTrip()
+    {
+        var m = new ModelMetadata();
+        Assert.Equal(1, m.ConditionChannels);
+        m.ConditionChannels = 3;
+        Assert.Equal(3, ModelMetadata.FromJson(JsonNode.Parse(m.Json.ToJsonString())!.AsObject(), "w.stmw").ConditionChannels);
+        m.ConditionChannels = 1; // the default is not written: files of every earlier model stay as they were
+        Assert.False(m.Json.ContainsKey("condition_channels"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.ConditionChannels = 0);
+    }
+
+    [Fact]
     public void UnknownTaskIsRefusedOnSet() =>
         Assert.Throws<ArgumentException>(() => new ModelMetadata { Task = "denoise" });
 
@@ -44,6 +56,8 @@ public class ModelMetadataTests
     [InlineData("""{"sampler": {"kind": "fm", "prediction": "velocity", "schedule": "linear", "solver": "heun"}}""", "sampler: \"solver\" is \"heun\" (expected \"euler\" or \"rk2\")")]
     [InlineData("""{"sampler": {"kind": "ddim", "prediction": "epsilon", "schedule": "cosine", "default_steps": 0}}""", "sampler: default_steps 0 must be ≥ 1")]
     [InlineData("""{"training": [1]}""", "\"training\" must be an object")]
+    [InlineData("""{"condition_channels": 0}""", "\"condition_channels\" must be an integer ≥ 1, got 0")]
+    [InlineData("""{"condition_channels": 1.5}""", "\"condition_channels\" must be an integer ≥ 1, got 1.5")]
     public void BadKnownFieldsAreRefusedNamingFileAndField(string json, string expected)
     {
         var e = Assert.Throws<InvalidDataException>(() => ModelMetadata.FromJson(JsonNode.Parse(json)!.AsObject(), "w.stmw"));

@@ -1,3 +1,4 @@
+using StmKernel.Tensors.Backends;
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
 using StmKernel.UNet.Networks;
@@ -11,14 +12,14 @@ internal static class ModelFiles
     /// A model from a weight file (.stmw, or safetensors with --config, --preset or the config.json
     /// beside it), or from seeded random weights of a preset when no file is given (benchmarks).
     /// </summary>
-    public static NetworkModel Load(string? weightsPath, string? configPath, string? preset)
+    public static NetworkModel Load(string? weightsPath, string? configPath, string? preset, IComputeBackend? backend = null)
     {
         if (weightsPath is null)
         {
             var config = preset is null ? throw new CliException("no weights and no preset") : PresetConfig(preset);
-            return new NetworkModel(config, RandomParameters.For(config, seed: 0));
+            return new NetworkModel(config, RandomParameters.For(config, seed: 0), backend);
         }
-        return NetworkModel.FromWeights(LoadWeights(weightsPath, configPath, preset));
+        return NetworkModel.FromWeights(LoadWeights(weightsPath, configPath, preset), backend);
     }
 
     /// <summary>Loads and validates a weight file; a preset stands in for a safetensors file's config.json.</summary>

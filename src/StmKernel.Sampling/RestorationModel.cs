@@ -2,6 +2,7 @@ using StmKernel.Tensors.Threading;
 using StmKernel.UNet;
 using StmKernel.UNet.Networks;
 using StmKernel.UNet.Weights;
+using StmKernel.Tensors.Backends;
 
 namespace StmKernel.Sampling;
 
@@ -47,20 +48,20 @@ public sealed class RestorationModel
     /// <summary>Channels of the condition the network reads (the metadata's "condition_channels"; 1, the scan, by default).</summary>
     public int ConditionChannels => Weights.Metadata.ConditionChannels;
 
-    /// <summary>Loads a .stmw or safetensors (+ config.json) file; see <see cref="FromWeights"/> for the checks.</summary>
+    /// <summary>Loads a .stmw or safetensors (+ config.json) file to run on <paramref name="backend"/> (default: the CPU's); see <see cref="FromWeights"/> for the checks.</summary>
     /// <exception cref="InvalidDataException">The file is malformed or its channels do not fit its sampler (message names the file).</exception>
-    public static RestorationModel Load(string path)
+    public static RestorationModel Load(string path, IComputeBackend? backend = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found", path);
-        return FromWeights(WeightSet.Load(path), Path.GetFileNameWithoutExtension(path));
+        return FromWeights(WeightSet.Load(path), Path.GetFileNameWithoutExtension(path), backend);
     }
 
     /// <summary>
     /// Wraps loaded weights. A sampled model must take [x_t, condition channels] (1 + C input channels, C from the
     /// metadata, 1 by default) and read a timestep; a one-pass model the condition alone (C); both output one channel.
     /// </summary>
-    public static RestorationModel FromWeights(WeightSet weights, string name)
+    public static RestorationModel FromWeights(WeightSet weights, string name, IComputeBackend? backend = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         string file = weights.SourceFile ?? name;
@@ -77,7 +78,7 @@ public sealed class RestorationModel
             throw new InvalidDataException(
                 $"{file}: no \"sampler\" in the metadata means a one-pass model taking the condition alone ({c} input channel(s)), but this one takes {config.InChannels}; " +
                 "record the sampler it was trained for with `stmkernel convert-weights IN OUT.stmw --sampler ddim|fm`");
-        return new RestorationModel(name, NetworkModel.FromWeights(weights), weights);
+        return new RestorationModel(name, NetworkModel.FromWeights(weights, backend), weights);
     }
 
     /// <summary>The network as a denoiser on <paramref name="pool"/> (not owned).</summary>

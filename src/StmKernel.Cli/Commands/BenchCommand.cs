@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using StmKernel.Tensors;
+using StmKernel.Tensors.Backends.Cpu;
 using StmKernel.Tensors.Kernels;
 using StmKernel.Tensors.Threading;
 using StmKernel.Train;
@@ -19,13 +20,14 @@ public sealed class BenchCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel bench --preset small|large [--weights FILE] [--size 128] [--batch 1] [--threads 2]
-                               [--iterations 20] [--warmup 3] [--profile] [--peak] [--train]
+                               [--iterations 20] [--warmup 3] [--profile] [--peak] [--train] [--low-memory]
           Times Forward(x[B,2,S,S], t[B]) with random inputs (random weights unless --weights).
           Prints the median and min per forward; --profile adds time and GFLOP/s per layer (by diffusers key).
           --peak first measures the FMA ceiling of these threads and reports the forward as a share of it.
           --train times one flow-matching training step instead (forward, L_FM, backward, clipping, AdamW,
           EMA) on a fixed random batch of B clean/condition pairs S×S: the same step as
           bench/torch_train.py, so bench/compare-torch.sh --train compares the two.
+          --low-memory runs on the CPU backend that keeps no transformed Winograd weights (restore --low-memory).
           The last line is `median_ms=<number>`.
         """;
 
@@ -42,11 +44,12 @@ public sealed class BenchCommand : ICliCommand
         bool profile = args.Flag("profile");
         bool peak = args.Flag("peak");
         bool train = args.Flag("train");
+        bool lowMemory = args.Flag("low-memory");
         args.EnsureAllUsed();
         if (weights is null && preset is null) throw new CliException("give --preset small|large or --weights FILE");
         if (train && profile) throw new CliException("--profile times forward layers; it cannot be combined with --train");
 
-        var model = ModelFiles.Load(weights, config, preset);
+        var model = ModelFiles.Load(weights, config, preset, lowMemory ? CpuBackend.LowMemory : null);
         var cfg = model.Config;
         if (size % cfg.SpatialMultiple != 0) throw new CliException($"--size must be a multiple of {cfg.SpatialMultiple}");
         using var pool = new WorkerPool(threads);

@@ -63,11 +63,19 @@ public sealed class ConvPackings
 
     /// <summary>
     /// Plans y = conv(x) + bias [+ per-sample bias] [+ residual] on the kernel chosen for x's size.
-    /// <paramref name="residual"/> may be <paramref name="y"/> itself (accumulate into y).
+    /// <paramref name="residual"/> may be <paramref name="y"/> itself (accumulate into y). With <paramref name="stream"/>,
+    /// a Winograd layer transforms its weights into that shared scratch before every run instead of keeping a packing.
     /// </summary>
     /// <returns>The run and its multiply-adds ×2 (of the equivalent direct convolution).</returns>
-    public (Action<WorkerPool> Run, double Flops) Plan(BlockedTensor x, BlockedTensor y, BlockedTensor? residual = null, float[]? sampleBias = null)
+    public (Action<WorkerPool> Run, double Flops) Plan(BlockedTensor x, BlockedTensor y, BlockedTensor? residual = null, float[]? sampleBias = null,
+        WinogradScratch? stream = null)
     {
+        if (stream is not null && WinogradTile(x.H, x.W) is int m and > 0)
+        {
+            var streamed = WinogradWeights.Streamed(stream, Cout, Cin, m);
+            var conv = new WinogradConv3x3(streamed, x, y, residual, sampleBias);
+            return (pool => { streamed.Load(_weight, _bias, pool); conv.Run(pool); }, conv.Flops);
+        }
         switch (WinogradTile(x.H, x.W))
         {
             case 0:

@@ -26,7 +26,7 @@ namespace StmKernel.Tensors.Tests.Backends;
 public class BackendOpTests(ITestOutputHelper output)
 {
     /// <summary>Every backend the suite runs on: a new backend is one more entry here, and every case runs on it.</summary>
-    private static readonly IComputeBackend[] Backends = [CpuBackend.Instance];
+    private static readonly IComputeBackend[] Backends = [CpuBackend.Instance, CpuBackend.LowMemory];
 
     private const double ForwardTolerance = 1e-4;
     private const double GradientTolerance = 1e-4;

@@ -23,7 +23,7 @@ internal sealed class CpuExecutable : IGraphExecutable
     private readonly BlockedTensor? _gradSeed;
     private bool _forwardDone;
 
-    public CpuExecutable(ComputeGraph graph, CpuWeights weights, bool training)
+    public CpuExecutable(ComputeGraph graph, CpuWeights weights, bool training, int streamMinTiles)
     {
         Graph = graph;
         _weights = weights;
@@ -32,7 +32,7 @@ internal sealed class CpuExecutable : IGraphExecutable
         // from its forward to its backward, so it owns its memory.
         _arena = new BufferArena(training ? null : weights.InferenceMemory);
         _buffers = new object[graph.Ops.Count];
-        var ops = new CpuForwardOps(weights, _hooks);
+        var ops = new CpuForwardOps(weights, _hooks, training ? null : weights.WinogradScratch, streamMinTiles);
         var needs = training ? BackwardNeeds.Of(graph) : null;
         _arena.Emit = zero => _steps.Add(new PlanStep("zero_halo", 0, zero));
         int[] lastUse = graph.LastUses();

@@ -5,9 +5,12 @@ namespace StmKernel.Tensors.Backends.Cpu;
 
 /// <summary>
 /// Turns one graph op into a planned CPU step over given buffers: the forward of every <see cref="OpKind"/>, used by
-/// the forward plan and by the backward's recomputations alike.
+/// the forward plan and by the backward's recomputations alike. With <paramref name="stream"/> (inference plans) the
+/// Winograd layers of at least <paramref name="streamMinTiles"/> output tiles per run share one scratch for their
+/// transformed weights (<see cref="WinogradScratch"/>, <see cref="CpuBackend.StreamMinTiles"/>); a training plan keeps
+/// a packing per layer, which its optimizer steps refresh anyway.
 /// </summary>
-internal sealed class CpuForwardOps(CpuWeights weights, List<Action> hooks)
+internal sealed class CpuForwardOps(CpuWeights weights, List<Action> hooks, WinogradScratch? stream = null, int streamMinTiles = 0)
 {
     private readonly Dictionary<GraphOp, GroupNorm> _norms = new(ReferenceEqualityComparer.Instance);
 
@@ -76,20 +79,29 @@ internal sealed class CpuForwardOps(CpuWeights weights, List<Action> hooks)
     public ConvPackings Packings(GraphOp op) =>
         weights.Conv(op.Name, op.Output.C, op.Inputs[0].C, op.Attributes.Kernel, op.Attributes.Stride);
 
+    /// <summary>The scratch a Winograd layer streams its weights through, or null to keep its packing (the first plan decides).</summary>
+    private WinogradScratch? StreamFor(GraphOp op, BlockedTensor x)
+    {
+        if (stream is null || Packings(op).WinogradTile(x.H, x.W) is not (int m and > 0)) return null;
+        if (!weights.Streamed.TryGetValue(op.Name, out bool streamed))
+            weights.Streamed[op.Name] = streamed = (long)x.N * (x.H / m) * (x.W / m) >= streamMinTiles;
+        return streamed ? stream : null;
+    }
+
     private PlanStep PlanConv(GraphOp op, Func<GraphValue, object> buffer, BlockedTensor y)
     {
         var x = (BlockedTensor)buffer(op.Inputs[0]);
         var residual = op.Residual is { } r ? (BlockedTensor)buffer(r) : null;
         if (op.SampleBias is not { } biasValue)
         {
-            var (run, flops) = Packings(op).Plan(x, y, residual);
+            var (run, flops) = Packings(op).Plan(x, y, residual, stream: StreamFor(op, x));
             return new PlanStep(op.Name, flops, run);
         }
         // The per-sample bias [N, Cout] enters the kernel as [N][⌈Cout/16⌉·16] (whole channel blocks), pinned.
         var bias = (float[])buffer(biasValue);
         int cout = y.C, stride = y.Cb * BlockedTensor.Lanes;
         var packed = GC.AllocateArray<float>(y.N * stride, pinned: true);
-        var (conv, convFlops) = Packings(op).Plan(x, y, residual, packed);
+        var (conv, convFlops) = Packings(op).Plan(x, y, residual, packed, StreamFor(op, x));
         return new PlanStep(op.Name, convFlops, pool =>
         {
             for (int n = 0; n < y.N; n++) Array.Copy(bias, n * cout, packed, n * stride, cout);

@@ -18,6 +18,16 @@ internal sealed class CpuWeights(IParameterStore store)
     /// <summary>The activation memory the store's inference plans share (they run one at a time).</summary>
     public SharedMemory InferenceMemory { get; } = new();
 
+    /// <summary>The transformed Winograd weights of the inference plans, one layer at a time (they run one at a time).</summary>
+    public WinogradScratch WinogradScratch { get; } = new();
+
+    /// <summary>
+    /// Per convolution key: whether inference plans stream its Winograd weights, decided by the first plan that runs it
+    /// and kept for later ones, so that a restore's last, smaller batch does not bring back the packings its full
+    /// batches went without.
+    /// </summary>
+    public Dictionary<string, bool> Streamed { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The packings of the convolution <paramref name="key"/> (weight KEY.weight, bias KEY.bias).</summary>
     public ConvPackings Conv(string key, int cout, int cin, int k, int stride)
     {

@@ -1,4 +1,4 @@
-using StmKernel.Tensors;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json.Nodes;
 using StmKernel.UNet;
@@ -64,7 +64,7 @@ internal sealed class TrainingCheckpoint
                     w.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
             }
         }
-        uint crc = Crc32.Compute(body.GetBuffer().AsSpan(0, (int)body.Length));
+        uint crc = Crc32.HashToUInt32(body.GetBuffer().AsSpan(0, (int)body.Length));
         body.Write(BitConverter.GetBytes(crc));
         AtomicFile.Write(path, s => body.WriteTo(s));
     }
@@ -75,7 +75,7 @@ internal sealed class TrainingCheckpoint
         if (bytes.Length < Magic.Length + 8 || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
             throw new InvalidDataException($"{path}: not a StmKernel training checkpoint (bad magic)");
         uint stored = BitConverter.ToUInt32(bytes, bytes.Length - 4);
-        if (Crc32.Compute(bytes.AsSpan(0, bytes.Length - 4)) != stored)
+        if (Crc32.HashToUInt32(bytes.AsSpan(0, bytes.Length - 4)) != stored)
             throw new InvalidDataException($"{path}: checksum mismatch (the checkpoint is truncated or corrupted)");
         try
         {

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
-using StmKernel.Tensors;
+using System.IO.Hashing;
 using StmKernel.Train.Objectives;
 using StmKernel.Train.Optim;
 using StmKernel.UNet;
@@ -68,7 +68,7 @@ public class CheckpointHistoryTests
         v1.AddRange(v2[(at + historyBytes)..^4]);
         var body = v1.ToArray();
         BinaryPrimitives.WriteUInt32LittleEndian(body.AsSpan(8), 1);
-        return [.. body, .. BitConverter.GetBytes(Crc32.Compute(body))];
+        return [.. body, .. BitConverter.GetBytes(Crc32.HashToUInt32(body))];
     }
 
     private static string TempPath() => Path.Combine(Path.GetTempPath(), $"stmkernel-history-{Guid.NewGuid():N}.stmckpt");

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
-using StmKernel.Tensors;
 
 namespace StmKernel.Imaging.Formats;
 
@@ -30,7 +30,7 @@ internal static class PngFile
             r.Need((long)len + 4, $"{name} chunk at offset {at} ({len} bytes + CRC)");
             var body = r.Take((int)len, name);
             uint crc = BinaryPrimitives.ReadUInt32BigEndian(r.Take(4, $"{name} CRC"));
-            uint computed = Crc32.Append(Crc32.Compute(type), body);
+            uint computed = ChunkCrc(type, body);
             if (crc != computed) throw r.Bad($"{name} chunk CRC at offset {at}", $"0x{computed:X8}", $"0x{crc:X8}");
             switch (name)
             {
@@ -168,7 +168,16 @@ internal static class PngFile
         var t = Encoding.ASCII.GetBytes(type);
         s.Write(t);
         s.Write(body);
-        BinaryPrimitives.WriteUInt32BigEndian(u, Crc32.Append(Crc32.Compute(t), body));
+        BinaryPrimitives.WriteUInt32BigEndian(u, ChunkCrc(t, body));
         s.Write(u);
+    }
+
+    // A chunk's CRC covers its type and body, not its length (PNG spec 5.3).
+    private static uint ChunkCrc(ReadOnlySpan<byte> type, ReadOnlySpan<byte> body)
+    {
+        var crc = new Crc32();
+        crc.Append(type);
+        crc.Append(body);
+        return crc.GetCurrentHashAsUInt32();
     }
 }

@@ -42,14 +42,14 @@ internal sealed unsafe class MappedFile : IDisposable
         return length == 0 ? default : new ReadOnlySpan<byte>(_base + offset, (int)length);
     }
 
-    /// <summary>CRC-32 of bytes [offset, offset + length), in chunks so any length works.</summary>
+    /// <summary>CRC-32 (IEEE) of bytes [offset, offset + length), in chunks so any length works (spans are int-sized).</summary>
     public uint Crc32(long offset, long length)
     {
         const int Chunk = 1 << 26;
-        uint crc = 0;
+        var crc = new System.IO.Hashing.Crc32(); // qualified: this method's own name hides the type
         for (long done = 0; done < length; done += Chunk)
-            crc = StmKernel.Tensors.Crc32.Append(crc, Span(offset + done, Math.Min(Chunk, length - done)));
-        return crc;
+            crc.Append(Span(offset + done, Math.Min(Chunk, length - done)));
+        return crc.GetCurrentHashAsUInt32();
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -35,11 +36,11 @@ public static class StmwWriter
 
         AtomicFile.Write(path, stream =>
         {
-            uint crc = 0;
+            var crc = new Crc32();
             void Put(ReadOnlySpan<byte> bytes)
             {
                 stream.Write(bytes);
-                crc = Crc32.Append(crc, bytes);
+                crc.Append(bytes);
             }
 
             Span<byte> header = stackalloc byte[StmwLayout.HeaderBytes];
@@ -68,7 +69,7 @@ public static class StmwWriter
             }
 
             Span<byte> trailer = stackalloc byte[StmwLayout.TrailerBytes];
-            BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
+            BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc.GetCurrentHashAsUInt32());
             stream.Write(trailer);
         });
     }

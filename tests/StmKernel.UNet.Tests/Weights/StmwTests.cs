@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json.Nodes;
-using StmKernel.Tensors;
+using System.IO.Hashing;
 using StmKernel.UNet.Weights;
 using StmKernel.UNet.Networks;
 
@@ -19,7 +19,7 @@ public class StmwTests
 
     // Recomputes the trailer so that a deliberate edit reaches the structural checks behind the checksum.
     private static void FixCrc(byte[] file) =>
-        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), Crc32.Compute(file.AsSpan(0, file.Length - 4)));
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(file.Length - 4), Crc32.HashToUInt32(file.AsSpan(0, file.Length - 4)));
 
     [Fact]
     public void Float32RoundTripIsBitExact()
@@ -76,8 +76,8 @@ public class StmwTests
         long data = (long)BinaryPrimitives.ReadUInt64LittleEndian(f.AsSpan(24));
         long dataStart = (32 + meta + table + 63) / 64 * 64;
         Assert.Equal(f.Length, dataStart + data + 4);
-        Assert.Equal(Crc32.Compute(f.AsSpan(0, f.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(f.AsSpan(f.Length - 4)));
-        Assert.Equal(Crc32.Compute(f.AsSpan(0, f.Length - 4)), WeightSet.Load(path).StoredChecksum);
+        Assert.Equal(Crc32.HashToUInt32(f.AsSpan(0, f.Length - 4)), BinaryPrimitives.ReadUInt32LittleEndian(f.AsSpan(f.Length - 4)));
+        Assert.Equal(Crc32.HashToUInt32(f.AsSpan(0, f.Length - 4)), WeightSet.Load(path).StoredChecksum);
 
         // The first tensor (conv_in.weight) starts the data section: its first element, as half.
         ushort first = BinaryPrimitives.ReadUInt16LittleEndian(f.AsSpan((int)dataStart));
@@ -95,7 +95,7 @@ public class StmwTests
         byte[] f = File.ReadAllBytes(path);
         uint stored = BinaryPrimitives.ReadUInt32LittleEndian(f.AsSpan(f.Length - 4));
         f[f.Length / 2] ^= 0x10;
-        uint computed = Crc32.Compute(f.AsSpan(0, f.Length - 4));
+        uint computed = Crc32.HashToUInt32(f.AsSpan(0, f.Length - 4));
         File.WriteAllBytes(path, f);
 
         var e = Assert.Throws<InvalidDataException>(() => WeightSet.Load(path));

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using StmKernel.Tensors;
+using System.IO.Hashing;
 using StmKernel.UNet.Weights;
 
 namespace StmKernel.UNet.Tests.Weights;
@@ -42,7 +42,7 @@ public class WeightsInfoTests
         var set = TestSupport.RandomSet(TestSupport.Tiny, seed: 21);
         string path = dir.File("model.safetensors");
         SafetensorsWriter.Write(path, set.Tensors, DType.BF16);
-        uint crc = Crc32.Compute(File.ReadAllBytes(path));
+        uint crc = Crc32.HashToUInt32(File.ReadAllBytes(path));
 
         string bare = Describe(path);
         Assert.Contains("architecture:  unknown", bare);

@@ -7,7 +7,8 @@ namespace StmKernel.Sampling;
 /// ε-prediction: x̂0 = (x_t − √(1−ᾱ_t)·ε̂)/√ᾱ_t. v-prediction (<see cref="PredictionType.VPrediction"/>):
 /// x̂0 = √ᾱ_t·x_t − √(1−ᾱ_t)·v̂, ε̂ = √(1−ᾱ_t)·x_t + √ᾱ_t·v̂, defined also at ᾱ = 0, which the
 /// zero-terminal-SNR schedule (<see cref="SamplerSettings.ZeroTerminalSnr"/>) has at t = T−1.
-/// One network evaluation per step.
+/// One network evaluation per step. "The paper" is
+/// N. L. Kolev, T. Rodani, N. J. Curson, T. J. Z. Stock and A. Cazzaniga, "Generative Image Restoration and Super-Resolution using Physics-Informed Synthetic Data for Scanning Tunneling Microscopy" (29 Oct 2025).
 /// </summary>
 public sealed class DdimSampler : Sampler
 {

@@ -9,6 +9,7 @@ namespace StmKernel.Sampling;
 /// (x ← x + Δt·v(x, t), one evaluation per step) or RK2 midpoint (paper eq. 8:
 /// k1 = v(x, t), k2 = v(x + Δt/2·k1, t + Δt/2), x ← x + Δt·k2; two evaluations per step).
 /// With <see cref="FlowStart.Condition"/> the path starts at x_0 = condition + σ·ε instead of ε.
+/// "The paper" is N. L. Kolev, T. Rodani, N. J. Curson, T. J. Z. Stock and A. Cazzaniga, "Generative Image Restoration and Super-Resolution using Physics-Informed Synthetic Data for Scanning Tunneling Microscopy" (29 Oct 2025); its eq. 8 is written with time counting down (t − Δt/2), here t counts up from noise.
 /// </summary>
 public sealed class FlowMatchingSampler : Sampler
 {

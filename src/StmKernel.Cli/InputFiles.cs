@@ -29,7 +29,8 @@ internal static class InputFiles
         return files.Distinct(StringComparer.Ordinal).ToList();
     }
 
-    private static bool IsImageFile(string path)
+    /// <summary>True when the first bytes of <paramref name="path"/> are a format <see cref="StmFile"/> reads (false when it cannot be opened).</summary>
+    public static bool IsImageFile(string path)
     {
         Span<byte> head = stackalloc byte[64];
         try

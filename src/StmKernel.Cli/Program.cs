@@ -18,6 +18,7 @@ ICliCommand[] commands =
     new SynthCommand(),
     new TrainCommand(),
     new UpscaleCommand(),
+    new WatchCommand(),
 ];
 
 return CommandRunner.Run(args, commands, Console.Out, Console.Error);

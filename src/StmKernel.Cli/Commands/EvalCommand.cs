@@ -22,7 +22,7 @@ public sealed class EvalCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel eval --test-set DIR --models M1,M2,… [--steps 2,5,10] [-o REPORT_DIR] [--limit N]
-                              [--seed S] [--batch B] [--threads N] [--check [--ensemble N]] [--force]
+                              [--seed S] [--batch B] [--threads N] [--check [--ensemble N]] [--shard K/N] [--force]
 
           DIR      a test set written by `stmkernel degrade` (manifest.json, clean.npy, degraded.npy), or a
                    folder of such sets (one per degradation type: all, multitip, misalign, …, sr2, sr4)
@@ -35,6 +35,10 @@ public sealed class EvalCommand : ICliCommand
                    ensemble spread and of |restored − input| for the pixels with |restored − clean| > 0.2;
                    --ensemble N (default 4) members per sampled model, seeds S … S+N−1 (member 0 is the
                    scored output)
+          --shard  K/N: evaluate the K-th of N shares of the test sets (sorted by folder name: sets K, K+N, …)
+                   and write the report to REPORT_DIR/shard-K-of-N/, so N processes can share -o. Sets are
+                   scored independently (image i uses noise stream i of the seed in every set), so each set's
+                   column is the one an unsharded run prints
         Images are compared in the sets' [−1, 1] units (data range 2). Models see the degraded image as
         trained (no tiling); the classical baseline (plane, rows, scars) is mapped back to [−1, 1] by its
         min/max, as every training image is. Image i uses noise stream i of --seed (default 0).
@@ -51,6 +55,7 @@ public sealed class EvalCommand : ICliCommand
         int batch = args.Int("batch", 8, 1, 256);
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         bool force = args.Flag("force");
+        var shard = ShardOption.Read(args);
         bool check = args.Flag("check");
         bool ensembleGiven = args.Option("ensemble") is not null;
         int ensemble = args.Int("ensemble", 4, 2, 64);
@@ -61,6 +66,13 @@ public sealed class EvalCommand : ICliCommand
 
         var clock = Stopwatch.StartNew();
         var setFolders = TestSetFolders(setArg);
+        if (shard is { } s)
+        {
+            setFolders = s.Select(setFolders);
+            Console.Out.WriteLine($"eval: {s}: {setFolders.Count} test set(s): {string.Join(", ", setFolders.Select(Path.GetFileName))}");
+            if (setFolders.Count == 0) return 0; // more shards than sets: nothing to do, and not an error
+            report = Path.Combine(report, $"shard-{s.Index}-of-{s.Count}");
+        }
         Directory.CreateDirectory(report);
         string table = Path.Combine(report, "eval.md"), psnrSvg = Path.Combine(report, "psnr.svg"), ssimSvg = Path.Combine(report, "ssim.svg");
         foreach (var f in new[] { table, psnrSvg, ssimSvg }) OutputPaths.EnsureWritable(f, force);

@@ -1,0 +1,82 @@
+using System.Globalization;
+using StmKernel.Cli.Commands;
+using StmKernel.Imaging;
+
+namespace StmKernel.Cli;
+
+/// <summary>
+/// The restore options shared by `restore`, `upscale` and `watch`: which model, how to sample, which channel,
+/// how to tile. Read once from the command line; everything about inputs and outputs stays with the command.
+/// </summary>
+internal sealed record RestoreSettings
+{
+    /// <summary>Usage lines for these options.</summary>
+    public const string Help = """
+          --model NAME|FILE   a model in the weights folders (see `stmkernel models`) or a weight file
+          --steps K           sampler steps (default: the model's); ignored by one-pass models
+          --ensemble N        restore with N seeds: mean + per-pixel standard deviation, and a warning
+                              with the regions where the seeds disagree too much to trust the result
+          --check             add a "… invented" channel: where the result probably differs from the truth
+                              (changes the artefact model does not explain, plus the ensemble spread with
+                              --ensemble, which implies it; docs/uncertainty.md), and a NAME.check.png of
+                              input | restored | invented beside the output
+          --seed S            noise seed (default 0); the same seed gives bit-identical output
+          --pixel-size L      the scan's pixel size, e.g. 0.2nm (for files without a physical size, or to override it);
+                              the scan is resampled to the model's trained pixel-size range and back
+          --any-surface       restore even when the scan's lattice is not the model's (default: refuse, naming both)
+          --overlap O         minimum tile overlap in pixels (default 32, tiles are 128)
+          --batch B           tiles per network call (default 8)
+          --low-memory        keep no transformed convolution weights (about 40 MB less for a Small model at
+                              --batch 1, 4-10 % slower there; batch 8 streams them anyway; bit-identical output)
+          --threads N         worker threads (default: all cores)
+        """;
+
+    /// <summary>The command's name, for messages and the files' provenance.</summary>
+    public required string Command { get; init; }
+
+    /// <summary>1 restores; 2 or 4 upscales along the slow-scan axis first.</summary>
+    public required int Factor { get; init; }
+
+    public required string ModelArg { get; init; }
+    public string? Channel { get; init; }
+    public ScanDirection? Direction { get; init; }
+    public int? Steps { get; init; }
+    public int Ensemble { get; init; }
+    public int Overlap { get; init; }
+    public int Batch { get; init; }
+    public int Threads { get; init; }
+    public ulong Seed { get; init; }
+    public bool LowMemory { get; init; }
+    public bool AnySurface { get; init; }
+    public bool Check { get; init; }
+    public double? PixelSize { get; init; }
+
+    /// <summary>Reads the options above (marking them used); <paramref name="defaultModel"/> applies without --model.</summary>
+    public static RestoreSettings Read(ArgReader args, string command, int factor, string defaultModel)
+    {
+        string? seedText = args.Option("seed");
+        ulong seed = 0;
+        if (seedText is not null && !ulong.TryParse(seedText, NumberStyles.None, CultureInfo.InvariantCulture, out seed))
+            throw new CliException($"--seed expects a non-negative integer, got '{seedText}'");
+        var (channel, direction) = ChannelOptions.Read(args);
+        int ensemble = args.Int("ensemble", 1, 1, 64);
+        return new RestoreSettings
+        {
+            Command = command,
+            Factor = factor,
+            ModelArg = args.Option("model") ?? defaultModel,
+            Channel = channel,
+            Direction = direction,
+            Steps = args.Option("steps") is null ? null : args.Int("steps", 0, 1, 1000),
+            Ensemble = ensemble,
+            Overlap = args.Int("overlap", 32, 0, 127),
+            Batch = args.Int("batch", 8, 1, 256),
+            Threads = args.Int("threads", Environment.ProcessorCount, 1, 1024),
+            Seed = seed,
+            LowMemory = args.Flag("low-memory"),
+            AnySurface = args.Flag("any-surface"),
+            Check = args.Flag("check") || ensemble > 1,
+            PixelSize = args.Option("pixel-size") is { } ps ? LengthOption.Parse(ps, "pixel-size") : null,
+        };
+    }
+}

@@ -2,14 +2,19 @@ namespace StmKernel.Orbitals;
 
 /// <summary>
 /// Constant-height maps of a set of weighted orbitals on a pixel grid, from which any tip's image follows
-/// (<see cref="TipModel.Image"/>): S = Σ w_n ψ_n², and the gradient tensor G_ab = Σ w_n ∂_aψ_n ∂_bψ_n (a, b ∈ {x, y}).
+/// (<see cref="TipModel.Image"/>): S = Σ w_n ψ_n², the gradient tensor G_ab = Σ w_n ∂_aψ_n ∂_bψ_n (a, b ∈ {x, y, z}),
+/// and the s–p_z cross term Σ w_n ψ_n ∂_zψ_n.
 /// Row-major [height, width]; pixel (i, j) is at x = (j − (W−1)/2)·pixel, y = (i − (H−1)/2)·pixel (Å) in the frame of the
 /// molecule turned by <see cref="OrbitalRender.Rotation"/> and shifted by its offset.
 /// </summary>
 public sealed class OrbitalMaps
 {
-    internal OrbitalMaps(int width, int height, double kappa, double[] s, double[] gxx, double[] gyy, double[] gxy) =>
-        (Width, Height, Kappa, S, Gxx, Gyy, Gxy) = (width, height, kappa, s, gxx, gyy, gxy);
+    internal OrbitalMaps(int width, int height, double kappa, int pixels)
+    {
+        (Width, Height, Kappa) = (width, height, kappa);
+        (S, SZ, Gxx, Gyy, Gzz, Gxy, Gxz, Gyz) = (new double[pixels], new double[pixels], new double[pixels], new double[pixels],
+            new double[pixels], new double[pixels], new double[pixels], new double[pixels]);
+    }
 
     /// <summary>Pixels per row.</summary>
     public int Width { get; }
@@ -31,6 +36,18 @@ public sealed class OrbitalMaps
 
     /// <summary>Σ w_n ∂ₓψ_n ∂ᵧψ_n.</summary>
     public double[] Gxy { get; }
+
+    /// <summary>Σ w_n (∂_zψ_n)².</summary>
+    public double[] Gzz { get; }
+
+    /// <summary>Σ w_n ∂ₓψ_n ∂_zψ_n (a tilted tip's p_x channel).</summary>
+    public double[] Gxz { get; }
+
+    /// <summary>Σ w_n ∂ᵧψ_n ∂_zψ_n.</summary>
+    public double[] Gyz { get; }
+
+    /// <summary>Σ w_n ψ_n ∂_zψ_n (s–p_z interference).</summary>
+    public double[] SZ { get; }
 }
 
 /// <summary>Where and how orbitals are rendered: the grid, the tip height above the atomic plane and the decay constant.</summary>
@@ -70,8 +87,7 @@ public sealed record OrbitalRender
         var sites = solution.Molecule.Sites;
         double cr = Math.Cos(Rotation), sr = Math.Sin(Rotation);
         var atoms = sites.Select(a => (X: cr * a.X - sr * a.Y + Offset.X, Y: sr * a.X + cr * a.Y + Offset.Y)).ToArray();
-        int n = Width * Height;
-        double[] s = new double[n], gxx = new double[n], gyy = new double[n], gxy = new double[n];
+        var maps = new OrbitalMaps(Width, Height, Kappa, Width * Height);
         for (int i = 0; i < Height; i++)
         {
             double y = (i - (Height - 1) / 2.0) * PixelSize;
@@ -81,23 +97,27 @@ public sealed record OrbitalRender
                 int p = i * Width + j;
                 for (int k = 0; k < orbitals.Count; k++)
                 {
-                    double psi = 0, dpx = 0, dpy = 0;
+                    double psi = 0, dpx = 0, dpy = 0, dpz = 0;
                     for (int a = 0; a < atoms.Length; a++)
                     {
                         double c = solution.Coefficients[a, orbitals[k]];
                         if (c == 0) continue;
-                        var (v, ddx, ddy, _) = PzTail.At(x - atoms[a].X, y - atoms[a].Y, Height0, Kappa);
-                        psi += c * v; dpx += c * ddx; dpy += c * ddy;
+                        var (v, ddx, ddy, ddz) = PzTail.At(x - atoms[a].X, y - atoms[a].Y, Height0, Kappa);
+                        psi += c * v; dpx += c * ddx; dpy += c * ddy; dpz += c * ddz;
                     }
                     double w = weights[k];
-                    s[p] += w * psi * psi;
-                    gxx[p] += w * dpx * dpx;
-                    gyy[p] += w * dpy * dpy;
-                    gxy[p] += w * dpx * dpy;
+                    maps.S[p] += w * psi * psi;
+                    maps.SZ[p] += w * psi * dpz;
+                    maps.Gxx[p] += w * dpx * dpx;
+                    maps.Gyy[p] += w * dpy * dpy;
+                    maps.Gzz[p] += w * dpz * dpz;
+                    maps.Gxy[p] += w * dpx * dpy;
+                    maps.Gxz[p] += w * dpx * dpz;
+                    maps.Gyz[p] += w * dpy * dpz;
                 }
             }
         }
-        return new OrbitalMaps(Width, Height, Kappa, s, gxx, gyy, gxy);
+        return maps;
     }
 
     /// <summary>Renders a whole energy level with equal weights: a degenerate level's density, whatever basis the solver chose.</summary>

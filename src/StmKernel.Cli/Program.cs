@@ -13,6 +13,7 @@ ICliCommand[] commands =
     new ForwardCommand(),
     new InfoCommand(),
     new ModelsCommand(),
+    new OrbitalsCommand(),
     new RealismCommand(),
     new RestoreCommand(),
     new SynthCommand(),

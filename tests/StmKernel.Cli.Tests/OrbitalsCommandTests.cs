@@ -1,0 +1,46 @@
+using StmKernel.Imaging;
+
+namespace StmKernel.Cli.Tests;
+
+/// <summary>`stmkernel orbitals synth`: stacks and manifest of orbital pairs, reproducible, never overwriting.</summary>
+public class OrbitalsCommandTests
+{
+    private static string[] Synth(string dir, params string[] extra) =>
+        ["orbitals", "synth", "--count", "3", "--seed", "4", "--size", "32", "--pixel-angstrom", "0.8", "--max-hexagons", "3", "-o", dir, .. extra];
+
+    [Fact]
+    public void SynthWritesStacksAndAManifestThatReproduce()
+    {
+        string root = TestData.TempDir();
+        string a = Path.Combine(root, "a"), b = Path.Combine(root, "b");
+        Assert.Equal(0, TestData.Run(Synth(a)));
+        Assert.Equal(0, TestData.Run(Synth(b)));
+
+        var (input, shape) = NpyFile.Read(Path.Combine(a, "input.npy"));
+        var (target, targetShape) = NpyFile.Read(Path.Combine(a, "target.npy"));
+        Assert.Equal([3, 1, 32, 32], shape);
+        Assert.Equal(shape, targetShape);
+        for (int i = 0; i < 3; i++) Assert.Equal(1f, target.AsSpan(i * 1024, 1024).ToArray().Max(), 6); // each target normalised to its maximum
+        Assert.NotEqual(input, target);
+
+        var manifest = OrbitalManifest.Read(Path.Combine(a, "manifest.json"));
+        Assert.Equal(3, manifest.Pairs.Count);
+        Assert.Equal("train", manifest.Split);
+        Assert.All(manifest.Pairs, p => Assert.InRange(p.HeightAngstrom, 4.5, 9));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(a, "input.npy")), File.ReadAllBytes(Path.Combine(b, "input.npy")));
+        Assert.Equal(File.ReadAllText(Path.Combine(a, "manifest.json")), File.ReadAllText(Path.Combine(b, "manifest.json")));
+    }
+
+    [Fact]
+    public void ExistingOutputsAndBadOptionsAreRefused()
+    {
+        string dir = TestData.TempDir();
+        Assert.Equal(0, TestData.Run(Synth(dir)));
+        var before = File.GetLastWriteTimeUtc(Path.Combine(dir, "input.npy"));
+        Assert.Equal(2, TestData.Run(Synth(dir)));
+        Assert.Equal(before, File.GetLastWriteTimeUtc(Path.Combine(dir, "input.npy")));
+        Assert.Equal(2, TestData.Run(Synth(Path.Combine(dir, "x"), "--split", "holdout")));
+        Assert.Equal(2, TestData.Run(["orbitals", "reconstruct", "-o", dir]));
+        Assert.False(Directory.Exists(Path.Combine(dir, "x")));
+    }
+}

@@ -52,8 +52,12 @@ public sealed unsafe class Conv2d : ParallelJob
         int pair = task / _out.H % _pairs;
         int n = task / (_out.H * _pairs);
         bool two = 2 * pair + 1 < _w.CoutBlocks;
-        if (SimdSupport.UseVector512) Dispatch<V512>(n, pair, y, two);
-        else Dispatch<V256x2>(n, pair, y, two);
+        SimdSupport.Run(new Body(this, n, pair, y, two));
+    }
+
+    private readonly struct Body(Conv2d job, int n, int pair, int y, bool two) : ISimdKernel
+    {
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Dispatch<TV>(n, pair, y, two);
     }
 
     private void Dispatch<TV>(int n, int pair, int y, bool two) where TV : unmanaged, ISimd16<TV>

@@ -32,10 +32,11 @@ public sealed class FmaPeak : ParallelJob
     }
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(FmaPeak job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Chains<V512>(task);
-        else Chains<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Chains<TV>(task);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

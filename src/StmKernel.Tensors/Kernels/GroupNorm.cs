@@ -61,10 +61,11 @@ public sealed unsafe class GroupNorm : ParallelJob
     }
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task / _in.H, task % _in.H));
+
+    private readonly struct Body(GroupNorm job, int plane, int y) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Apply<V512>(task / _in.H, task % _in.H);
-        else Apply<V256x2>(task / _in.H, task % _in.H);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Apply<TV>(plane, y);
     }
 
     private void BuildScale()

@@ -76,10 +76,11 @@ internal sealed unsafe class GroupStatistics : ParallelJob
     }
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(GroupStatistics job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Plane<V512>(task);
-        else Plane<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Plane<TV>(task);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

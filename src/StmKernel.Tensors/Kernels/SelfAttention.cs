@@ -47,10 +47,11 @@ public sealed unsafe class SelfAttention : ParallelJob
     public void Run(WorkerPool pool) => pool.Run(this, _q.N * _heads);
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(SelfAttention job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Head<V512>(task);
-        else Head<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Head<TV>(task);
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]

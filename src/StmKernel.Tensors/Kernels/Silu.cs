@@ -14,10 +14,11 @@ public sealed unsafe class Silu(BlockedTensor tensor) : ParallelJob
     public void Run(WorkerPool pool) => pool.Run(this, tensor.N * tensor.Cb);
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(Silu job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Plane<V512>(task);
-        else Plane<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Plane<TV>(task);
     }
 
     private void Plane<TV>(int task) where TV : unmanaged, ISimd16<TV>
@@ -32,9 +33,13 @@ public sealed unsafe class Silu(BlockedTensor tensor) : ParallelJob
         if (y.Length < x.Length) throw new ArgumentException("SiLU output is shorter than its input");
         fixed (float* px = x, py = y)
         {
-            if (SimdSupport.UseVector512) Elements<V512>(px, py, x.Length);
-            else Elements<V256x2>(px, py, x.Length);
+            SimdSupport.Run(new ElementsBody(px, py, x.Length));
         }
+    }
+
+    private readonly struct ElementsBody(float* x, float* y, int length) : ISimdKernel
+    {
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => Elements<TV>(x, y, length);
     }
 
     private static void Elements<TV>(float* x, float* y, int length) where TV : unmanaged, ISimd16<TV>

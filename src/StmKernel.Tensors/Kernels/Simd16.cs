@@ -5,9 +5,10 @@ namespace StmKernel.Tensors.Kernels;
 
 /// <summary>
 /// The 16 float lanes of one channel block, as the kernels see them. Kernels are generic over this
-/// interface so one source serves AVX-512 (<see cref="V512"/>: one register) and AVX2
-/// (<see cref="V256x2"/>: two registers); the JIT specialises each struct instantiation, so the
-/// abstraction costs nothing at run time.
+/// interface so one source serves AVX-512 (<see cref="V512"/>: one register), AVX2
+/// (<see cref="V256x2"/>: two registers) and SSE / ARM64 NEON (<see cref="V128x4"/>: four registers);
+/// the compiler specialises each struct instantiation, so the abstraction costs nothing at run time.
+/// <see cref="SimdSupport.Run{TKernel}"/> picks the instantiation.
 /// </summary>
 internal unsafe interface ISimd16<TSelf> where TSelf : unmanaged, ISimd16<TSelf>
 {
@@ -163,6 +164,89 @@ internal readonly unsafe struct V256x2 : ISimd16<V256x2>
     public static float GetLane(V256x2 v, int i) => i < 8 ? v.Lo.GetElement(i) : v.Hi.GetElement(i - 8);
 }
 
+/// <summary>
+/// The 128-bit path: four Vector128 quarters per channel block, for x64 without AVX2 and for ARM64
+/// (NEON registers are 128-bit). Without it those machines ran the wider structs in software
+/// emulation, 0.7 GFLOP/s (issue 12: <c>bench --preset small</c> 23,300 ms instead of 85 ms).
+/// </summary>
+internal readonly unsafe struct V128x4 : ISimd16<V128x4>
+{
+    public readonly Vector128<float> A, B, C, D;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public V128x4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) { A = a; B = b; C = c; D = d; }
+
+    public static V128x4 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Load(float* p) => new(Vector128.Load(p), Vector128.Load(p + 4), Vector128.Load(p + 8), Vector128.Load(p + 12));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* p, V128x4 v) { v.A.Store(p); v.B.Store(p + 4); v.C.Store(p + 8); v.D.Store(p + 12); }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Broadcast(float value) { var b = Vector128.Create(value); return new(b, b, b, b); }
+
+    /// <remarks>MultiplyAddEstimate, not FusedMultiplyAdd: this path runs where FMA may be missing (x64
+    /// below x86-64-v3; <c>DOTNET_EnableAVX2=0</c> turns FMA off too), and there FusedMultiplyAdd is a
+    /// per-lane software fma. The estimate fuses where the CPU can (ARM64, x64 with FMA), so the
+    /// result matches the wider paths bit for bit there, and is a multiply then an add elsewhere.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 MultiplyAdd(V128x4 a, V128x4 b, V128x4 addend) => new(
+        Vector128.MultiplyAddEstimate(a.A, b.A, addend.A), Vector128.MultiplyAddEstimate(a.B, b.B, addend.B),
+        Vector128.MultiplyAddEstimate(a.C, b.C, addend.C), Vector128.MultiplyAddEstimate(a.D, b.D, addend.D));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Add(V128x4 a, V128x4 b) => new(a.A + b.A, a.B + b.B, a.C + b.C, a.D + b.D);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Subtract(V128x4 a, V128x4 b) => new(a.A - b.A, a.B - b.B, a.C - b.C, a.D - b.D);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Multiply(V128x4 a, V128x4 b) => new(a.A * b.A, a.B * b.B, a.C * b.C, a.D * b.D);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Divide(V128x4 a, V128x4 b) => new(a.A / b.A, a.B / b.B, a.C / b.C, a.D / b.D);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Negate(V128x4 x) => new(-x.A, -x.B, -x.C, -x.D);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Silu(V128x4 x) => Activation.Silu(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Exp(V128x4 x) => FastExp.Exp(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Max(V128x4 a, V128x4 b) => new(Vector128.Max(a.A, b.A), Vector128.Max(a.B, b.B), Vector128.Max(a.C, b.C), Vector128.Max(a.D, b.D));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Clamp(V128x4 x, V128x4 lo, V128x4 hi) => new(
+        Vector128.ClampNative(x.A, lo.A, hi.A), Vector128.ClampNative(x.B, lo.B, hi.B),
+        Vector128.ClampNative(x.C, lo.C, hi.C), Vector128.ClampNative(x.D, lo.D, hi.D));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 Floor(V128x4 x) => new(Vector128.Floor(x.A), Vector128.Floor(x.B), Vector128.Floor(x.C), Vector128.Floor(x.D));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static V128x4 PowerOfTwo(V128x4 n) => new(PowerOfTwo(n.A), PowerOfTwo(n.B), PowerOfTwo(n.C), PowerOfTwo(n.D));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> PowerOfTwo(Vector128<float> n) => ((Vector128.ConvertToInt32(n) + Vector128.Create(127)) << 23).AsSingle();
+
+    /// <summary>Lanes i and i+8 first, as <see cref="V256x2.Sum"/> adds its halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(V128x4 v) => Vector128.Sum((v.A + v.C) + (v.B + v.D));
+
+    public static float GetLane(V128x4 v, int i) => (i >> 2) switch
+    {
+        0 => v.A.GetElement(i),
+        1 => v.B.GetElement(i - 4),
+        2 => v.C.GetElement(i - 8),
+        _ => v.D.GetElement(i - 12),
+    };
+}
+
 /// <summary>Compile-time integer constants for generic kernel specialisation.</summary>
 internal interface IConst { static abstract int Value { get; } }
 
@@ -171,12 +255,59 @@ internal struct C2 : IConst { public static int Value => 2; }
 internal struct C3 : IConst { public static int Value => 3; }
 internal struct C8 : IConst { public static int Value => 8; }
 
-/// <summary>Which SIMD width the machine runs.</summary>
+/// <summary>The vector width the kernels run at (<see cref="SimdSupport.Path"/>).</summary>
+public enum SimdPath
+{
+    /// <summary>One Vector512 per 16-channel block (AVX-512).</summary>
+    Vector512,
+    /// <summary>Two Vector256 per block (AVX2).</summary>
+    Vector256,
+    /// <summary>Four Vector128 per block (SSE on x64, NEON on ARM64).</summary>
+    Vector128,
+}
+
+/// <summary>A kernel body generic over the block vector; <see cref="SimdSupport.Run{TKernel}"/> runs it at the machine's width.</summary>
+/// <remarks>A struct carrying the kernel's arguments: the call through the type parameter is resolved
+/// at compile time, where a generic virtual method would cost a run-time lookup per task.</remarks>
+internal interface ISimdKernel
+{
+    void Run<TV>() where TV : unmanaged, ISimd16<TV>;
+}
+
+/// <summary>Which SIMD width the machine runs: the one place the kernels' vector struct is chosen.</summary>
+/// <remarks>
+/// Chosen by <see cref="Vector512.IsHardwareAccelerated"/>, then <see cref="Vector256.IsHardwareAccelerated"/>,
+/// else Vector128. Under the JIT these follow the CPU (and <c>DOTNET_EnableAVX512=0</c>,
+/// <c>DOTNET_EnableAVX2=0</c>) and <see cref="Path"/> folds to a constant at tier 1. Under NativeAOT
+/// they are constants of the instruction-set baseline (<c>IlcInstructionSet</c>), not of the CPU it
+/// runs on: docs/performance.md, "NativeAOT".
+/// </remarks>
 public static class SimdSupport
 {
-    /// <summary>True when the AVX-512 path is used; otherwise the two-Vector256 path.</summary>
-    public static bool UseVector512 { get; } = Vector512.IsHardwareAccelerated;
+    /// <summary>The width every kernel runs at, read once.</summary>
+    public static SimdPath Path { get; } = Select(Vector512.IsHardwareAccelerated, Vector256.IsHardwareAccelerated);
 
-    /// <summary>"Vector512" or "Vector256x2", for reports.</summary>
-    public static string Description => UseVector512 ? "Vector512 (AVX-512)" : "Vector256x2 (AVX2 fallback)";
+    /// <summary>The widest accelerated path: 512 before 256 before 128.</summary>
+    internal static SimdPath Select(bool vector512, bool vector256) =>
+        vector512 ? SimdPath.Vector512 : vector256 ? SimdPath.Vector256 : SimdPath.Vector128;
+
+    /// <summary>"Vector512 (AVX-512)", "Vector256x2 (AVX2)" or "Vector128x4 (SSE/NEON)", for reports.</summary>
+    public static string Description => Path switch
+    {
+        SimdPath.Vector512 => "Vector512 (AVX-512)",
+        SimdPath.Vector256 => "Vector256x2 (AVX2)",
+        _ => "Vector128x4 (SSE/NEON)",
+    };
+
+    /// <summary>Runs <paramref name="kernel"/> instantiated for <see cref="Path"/>'s vector struct.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Run<TKernel>(TKernel kernel) where TKernel : struct, ISimdKernel, allows ref struct
+    {
+        switch (Path)
+        {
+            case SimdPath.Vector512: kernel.Run<V512>(); break;
+            case SimdPath.Vector256: kernel.Run<V256x2>(); break;
+            default: kernel.Run<V128x4>(); break;
+        }
+    }
 }

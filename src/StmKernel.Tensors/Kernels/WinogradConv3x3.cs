@@ -51,12 +51,15 @@ public sealed unsafe class WinogradConv3x3 : ParallelJob
     public override void Execute(int task)
     {
         int n = task / _tileRows, ty = task % _tileRows;
-        switch (SimdSupport.UseVector512, _w.TileSize)
+        SimdSupport.Run(new Body(this, n, ty));
+    }
+
+    private readonly struct Body(WinogradConv3x3 job, int n, int ty) : ISimdKernel
+    {
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV>
         {
-            case (true, 4): TileRow<V512, WinogradF4>(n, ty); break;
-            case (true, _): TileRow<V512, WinogradF2>(n, ty); break;
-            case (false, 4): TileRow<V256x2, WinogradF4>(n, ty); break;
-            default: TileRow<V256x2, WinogradF2>(n, ty); break;
+            if (job._w.TileSize == 4) job.TileRow<TV, WinogradF4>(n, ty);
+            else job.TileRow<TV, WinogradF2>(n, ty);
         }
     }
 

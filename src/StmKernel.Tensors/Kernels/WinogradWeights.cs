@@ -117,10 +117,13 @@ public sealed class WinogradWeights
         public override void Execute(int task) => owner.TransformBlock(Weight, task);
     }
 
-    private void TransformBlock(ReadOnlySpan<float> weight, int ob)
+    private void TransformBlock(ReadOnlySpan<float> weight, int ob) => SimdSupport.Run(new TransformBody(this, weight, ob));
+
+    private readonly ref struct TransformBody(WinogradWeights owner, ReadOnlySpan<float> weight, int ob) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) TransformBlock<V512>(weight, ob);
-        else TransformBlock<V256x2>(weight, ob);
+        private readonly ReadOnlySpan<float> _weight = weight; // a span cannot be captured implicitly
+
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => owner.TransformBlock<TV>(_weight, ob);
     }
 
     /// <summary>U = G·k·Gᵀ for the 16 output channels of block <paramref name="ob"/> and every input channel.</summary>

@@ -38,10 +38,11 @@ public sealed unsafe class ChannelSums : ParallelJob
     }
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(ChannelSums job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Plane<V512>(task);
-        else Plane<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Plane<TV>(task);
     }
 
     private void Plane<TV>(int task) where TV : unmanaged, ISimd16<TV>

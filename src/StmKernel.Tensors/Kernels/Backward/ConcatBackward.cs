@@ -24,10 +24,11 @@ public sealed unsafe class ConcatBackward : ParallelJob
     public void Run(WorkerPool pool) => pool.Run(this, _dy.N * _dy.H);
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(ConcatBackward job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Row<V512>(task);
-        else Row<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Row<TV>(task);
     }
 
     private void Row<TV>(int task) where TV : unmanaged, ISimd16<TV>

@@ -41,7 +41,7 @@ public sealed unsafe class ConvGradWeights : ParallelJob
         _in = input; _dy = gradOutput; _k = k; _stride = stride; _dw = gradWeight;
         _groups = k == 3 ? input.C : 2 * input.Cb;
         // Two output blocks per tile need 18 accumulators: only AVX-512 has the registers for that.
-        _pairs = SimdSupport.UseVector512 ? (gradOutput.Cb + 1) / 2 : gradOutput.Cb;
+        _pairs = SimdSupport.Path == SimdPath.Vector512 ? (gradOutput.Cb + 1) / 2 : gradOutput.Cb;
         _sets = (_groups + GroupsPerTask - 1) / GroupsPerTask;
     }
 
@@ -52,11 +52,18 @@ public sealed unsafe class ConvGradWeights : ParallelJob
     public double Flops => 2.0 * _dy.N * _dy.H * _dy.W * _dy.C * _in.C * _k * _k;
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(ConvGradWeights job, int task) : ISimdKernel
+    {
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Execute<TV>(task);
+    }
+
+    private void Execute<TV>(int task) where TV : unmanaged, ISimd16<TV>
     {
         int pair = task / _sets, set = task % _sets;
         int first = set * GroupsPerTask, last = Math.Min(first + GroupsPerTask, _groups);
-        bool wide = SimdSupport.UseVector512;
+        bool wide = typeof(TV) == typeof(V512); // a constant in each instantiation
         int ob = wide ? 2 * pair : pair, blocks = wide && ob + 1 < _dy.Cb ? 2 : 1;
         int p = _k / 2, dyPlane = _dy.PlaneStride, step = _stride * 16;
         long inRow = (long)_stride * _in.Wp * 16, dyRow = _dy.Wp * 16;
@@ -75,9 +82,8 @@ public sealed unsafe class ConvGradWeights : ParallelJob
                     var (offset, r, _, count) = Layout(g);
                     if (count <= 0) continue;
                     float* a = acc + (g - first) * AccFloats;
-                    if (!wide) Sample<V256x2, C1>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
-                    else if (blocks == 2) Sample<V512, C2>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
-                    else Sample<V512, C1>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
+                    if (blocks == 2) Sample<TV, C2>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
+                    else Sample<TV, C1>(origin + offset, dy, rows, _dy.W, inRow, dyRow, step, dyPlane, r, _k, a);
                 }
             }
         int cin = _in.C, kk = _k * _k;

@@ -80,10 +80,11 @@ public sealed unsafe class GroupNormBackward : ParallelJob
     }
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(GroupNormBackward job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Execute<V512>(task);
-        else Execute<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Execute<TV>(task);
     }
 
     private void Execute<TV>(int task) where TV : unmanaged, ISimd16<TV>

@@ -13,8 +13,7 @@ public static unsafe class SiluBackward
         if (gradOutput.Length != x.Length || gradInput.Length != x.Length) throw new ArgumentException("SiLU backward operands differ in length");
         fixed (float* px = x, pdy = gradOutput, pdx = gradInput)
         {
-            if (SimdSupport.UseVector512) Elements<V512>(px, pdy, pdx, x.Length);
-            else Elements<V256x2>(px, pdy, pdx, x.Length);
+            SimdSupport.Run(new ElementsBody(px, pdy, pdx, x.Length));
         }
     }
 
@@ -24,8 +23,12 @@ public static unsafe class SiluBackward
         if (!gradOutput.HasShape(x.N, x.C, x.H, x.W) || !gradInput.HasShape(x.N, x.C, x.H, x.W))
             throw new ArgumentException("SiLU backward operands differ in shape");
         int length = x.N * x.Cb * x.PlaneStride;
-        if (SimdSupport.UseVector512) Elements<V512>(x.Base, gradOutput.Base, gradInput.Base, length);
-        else Elements<V256x2>(x.Base, gradOutput.Base, gradInput.Base, length);
+        SimdSupport.Run(new ElementsBody(x.Base, gradOutput.Base, gradInput.Base, length));
+    }
+
+    private readonly struct ElementsBody(float* x, float* dy, float* dx, int length) : ISimdKernel
+    {
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => Elements<TV>(x, dy, dx, length);
     }
 
     private static void Elements<TV>(float* x, float* dy, float* dx, int length) where TV : unmanaged, ISimd16<TV>

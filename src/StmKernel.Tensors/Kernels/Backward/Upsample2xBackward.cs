@@ -23,10 +23,11 @@ public sealed unsafe class Upsample2xBackward : ParallelJob
     public void Run(WorkerPool pool) => pool.Run(this, _dx.N * _dx.Cb * _dx.H);
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(Upsample2xBackward job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Row<V512>(task);
-        else Row<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Row<TV>(task);
     }
 
     private void Row<TV>(int task) where TV : unmanaged, ISimd16<TV>

@@ -70,10 +70,11 @@ public sealed unsafe class WinogradGradWeights : ParallelJob
     public double Flops => 2.0 * _dy.N * _dy.H * _dy.W * _dy.C * _in.C * 9;
 
     /// <inheritdoc />
-    public override void Execute(int task)
+    public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
+
+    private readonly struct Body(WinogradGradWeights job, int task) : ISimdKernel
     {
-        if (SimdSupport.UseVector512) Task<V512>(task);
-        else Task<V256x2>(task);
+        public void Run<TV>() where TV : unmanaged, ISimd16<TV> => job.Task<TV>(task);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

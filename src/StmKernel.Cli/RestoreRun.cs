@@ -59,7 +59,7 @@ internal sealed class RestoreRun
         if (work.Count == 0) return 0; // a shard of a list shorter than N: nothing to do, and not an error
 
         using var session = new ScanRestoreSession(_settings);
-        if (!IsFileOutput(_output)) Directory.CreateDirectory(_output);
+        if (!IsFileOutput(_output)) CreateOutputFolder(_output);
         int done = 0, failed = 0;
         long tiles = 0, forwards = 0;
         foreach (int i in work)
@@ -82,6 +82,18 @@ internal sealed class RestoreRun
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{command}: {done} file(s) written, {failed} failed, tiles={tiles}, forwards={forwards}, {clock.Elapsed.TotalSeconds:F2} s"));
         return failed > 0 ? 1 : 0;
+    }
+
+    private static void CreateOutputFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"cannot create the output folder {folder}: {e.Message}");
+        }
     }
 
     private string OutputFor(string input) =>

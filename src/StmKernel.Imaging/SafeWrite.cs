@@ -3,6 +3,12 @@ using System.Globalization;
 namespace StmKernel.Imaging;
 
 /// <summary>
+/// An output could not be written (full disk, read-only or missing folder, no permission): the fault is the
+/// destination's, not the input's, so callers that sort bad inputs from good ones can tell them apart.
+/// </summary>
+public sealed class OutputWriteException(string message, Exception inner) : IOException(message, inner);
+
+/// <summary>
 /// Writes a file through a temporary sibling and an atomic rename, so a crash never leaves a partial
 /// output; refuses to replace a file that is open as an input of this process (see <see cref="Protect"/>).
 /// </summary>
@@ -16,7 +22,12 @@ public static class SafeWrite
         lock (Inputs) Inputs.Add(Path.GetFullPath(path));
     }
 
-    /// <summary>Runs <paramref name="write"/> on a temporary file next to <paramref name="path"/> and renames it into place.</summary>
+    /// <summary>
+    /// Runs <paramref name="write"/> on a temporary file next to <paramref name="path"/> and renames it into place.
+    /// A failure to create, write or rename (an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>)
+    /// is rethrown as an <see cref="OutputWriteException"/> naming <paramref name="path"/>; the temporary file is
+    /// removed and <paramref name="path"/> is left as it was.
+    /// </summary>
     public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
@@ -28,6 +39,11 @@ public static class SafeWrite
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
                 write(fs);
             File.Move(tmp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The runtime's message names the temporary file; the user needs the output's name and the reason.
+            throw new OutputWriteException($"cannot write {path}: {e.Message}", e);
         }
         finally
         {

@@ -55,25 +55,10 @@ public class PhysicalScaleTests
         Assert.Contains($"'{text}'", e.Message);
     }
 
-    /// <summary>Runs a command with Console.Out and Console.Error captured.</summary>
-    private static (int Code, string Out, string Err) Capture(Func<int> run)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (run(), o.ToString(), e.ToString()); }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args) => Capture(() => TestData.Run(args));
+    private static (int Code, string Out, string Err) Run(params string[] args) => TestData.Capture(() => TestData.Run(args));
 
     private static (int Code, string Out, string Err) ConvertWeights(params string[] args) =>
-        Capture(() => CommandRunner.Run(["convert-weights", .. args], [new ConvertWeightsCommand()], Console.Out, Console.Error));
+        TestData.Capture(() => CommandRunner.Run(["convert-weights", .. args], [new ConvertWeightsCommand()], Console.Out, Console.Error));
 
     /// <summary>The tiny FM model of <see cref="TestData.TinyModel"/> with physical metadata added.</summary>
     private static string TinyModel(string dir, string name, (double, double)? pixelRange = null, double[]? lattice = null)

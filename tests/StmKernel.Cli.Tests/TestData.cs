@@ -24,6 +24,24 @@ internal static class TestData
             [new DegradeCommand(), new EvalCommand(), new ModelsCommand(), new OrbitalsCommand(), new RestoreCommand(), new TrainCommand(), new UpscaleCommand(), new WatchCommand()],
             Console.Out, Console.Error);
 
+    /// <summary>
+    /// Runs a command with Console.Out and Console.Error captured. Console is process-wide: callers belong to
+    /// <see cref="ConsoleCollection"/>, which never runs beside another test.
+    /// </summary>
+    public static (int Code, string Out, string Err) Capture(Func<int> run)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o);
+        Console.SetError(e);
+        try { return (run(), o.ToString(), e.ToString()); }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
     /// <summary>A fresh temporary folder.</summary>
     public static string TempDir()
     {

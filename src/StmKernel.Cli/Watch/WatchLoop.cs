@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using StmKernel.Imaging;
 
 namespace StmKernel.Cli.Watch;
 
@@ -147,7 +148,7 @@ internal sealed class WatchLoop(WatchOptions options, ScanRestoreSession session
         {
             if (state.OtherWriterOf(outputRelative, relative) is { } other)
                 throw new CliException($"output {output} is already restored from {other} (same name in the same folder)");
-            Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+            CreateOutputFolder(Path.GetDirectoryName(output)!);
             // The outputs are the watcher's own: one left without a state entry is from a run killed before it recorded.
             session.Restore(scan, output, force: true, [path], cancel);
         }
@@ -171,6 +172,18 @@ internal sealed class WatchLoop(WatchOptions options, ScanRestoreSession session
         return true;
     }
 
+    private static void CreateOutputFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputWriteException($"cannot create the output folder {folder}: {e.Message}", e);
+        }
+    }
+
     private bool Fail(string relative, FileStamp stamp, string hash, string reason)
     {
         state.Record(new WatchEntry(relative, stamp, hash, Failed: true, Output: null));
@@ -179,8 +192,11 @@ internal sealed class WatchLoop(WatchOptions options, ScanRestoreSession session
         return true;
     }
 
+    // An output that cannot be written (full disk, read-only OUT) is not the scan's fault: it is not listed as failed
+    // (it would never be retried) but stops the watcher with the error, and the scan is restored on the next start.
     private static bool IsScanError(Exception e) =>
-        e is CliException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or FormatException;
+        e is CliException or IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or FormatException
+        && e is not OutputWriteException;
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -25,7 +25,7 @@ internal sealed record RestoreSettings
                               the scan is resampled to the model's trained pixel-size range and back
           --any-surface       restore even when the scan's lattice is not the model's (default: refuse, naming both)
           --overlap O         minimum tile overlap in pixels (default 32, tiles are 128)
-          --batch B           tiles per network call (default 8)
+          --batch B           tiles per network call (default 8; 1 is the least memory and implies --low-memory)
           --low-memory        keep no transformed convolution weights (about 40 MB less for a Small model at
                               --batch 1, 4-10 % slower there; batch 8 streams them anyway; bit-identical output)
           --threads N         worker threads (default: all cores)
@@ -73,7 +73,9 @@ internal sealed record RestoreSettings
             Batch = args.Int("batch", 8, 1, 256),
             Threads = args.Int("threads", Environment.ProcessorCount, 1, 1024),
             Seed = seed,
-            LowMemory = args.Flag("low-memory"),
+            // --batch 1 is how a user asks for the smallest footprint; at batch 8 the default backend streams the
+            // transformed weights anyway (docs/performance.md, restore memory), so this costs speed only at batch 1.
+            LowMemory = args.Flag("low-memory") || args.Int("batch", 8, 1, 256) == 1,
             AnySurface = args.Flag("any-surface"),
             Check = args.Flag("check") || ensemble > 1,
             PixelSize = args.Option("pixel-size") is { } ps ? LengthOption.Parse(ps, "pixel-size") : null,

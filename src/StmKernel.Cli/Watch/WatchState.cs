@@ -36,6 +36,11 @@ internal sealed class WatchState : IDisposable
         {
             file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
+        catch (UnauthorizedAccessException e)
+        {
+            // Permission, not a second watcher (that one holds the file: an IOException below).
+            throw new CliException($"cannot open the state file {path}: {outDir} is not writable ({e.Message})");
+        }
         catch (IOException e)
         {
             throw new CliException($"cannot open the state file {path} (is another `stmkernel watch` writing to {outDir}?): {e.Message}");

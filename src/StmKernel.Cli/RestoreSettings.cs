@@ -60,6 +60,7 @@ internal sealed record RestoreSettings
             throw new CliException($"--seed expects a non-negative integer, got '{seedText}'");
         var (channel, direction) = ChannelOptions.Read(args);
         int ensemble = args.Int("ensemble", 1, 1, 64);
+        int batch = args.Int("batch", 8, 1, 256);
         return new RestoreSettings
         {
             Command = command,
@@ -70,12 +71,12 @@ internal sealed record RestoreSettings
             Steps = args.Option("steps") is null ? null : args.Int("steps", 0, 1, 1000),
             Ensemble = ensemble,
             Overlap = args.Int("overlap", 32, 0, 127),
-            Batch = args.Int("batch", 8, 1, 256),
+            Batch = batch,
             Threads = args.Int("threads", Environment.ProcessorCount, 1, 1024),
             Seed = seed,
             // --batch 1 is how a user asks for the smallest footprint; at batch 8 the default backend streams the
             // transformed weights anyway (docs/performance.md, restore memory), so this costs speed only at batch 1.
-            LowMemory = args.Flag("low-memory") || args.Int("batch", 8, 1, 256) == 1,
+            LowMemory = args.Flag("low-memory") || batch == 1,
             AnySurface = args.Flag("any-surface"),
             Check = args.Flag("check") || ensemble > 1,
             PixelSize = args.Option("pixel-size") is { } ps ? LengthOption.Parse(ps, "pixel-size") : null,

@@ -51,7 +51,16 @@ public sealed class HuckelSolution
     public int Lumo => Homo + 1;
 
     /// <summary>The level holding orbital <paramref name="orbital"/> (its degenerate partners included).</summary>
-    public EnergyLevel LevelOf(int orbital) => Levels.First(l => l.Orbitals.Contains(orbital));
+    public EnergyLevel LevelOf(int orbital) => Levels[LevelIndexOf(orbital)];
+
+    /// <summary>The index into <see cref="Levels"/> of the level holding orbital <paramref name="orbital"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No level holds it (not an orbital index of this molecule).</exception>
+    public int LevelIndexOf(int orbital)
+    {
+        for (int l = 0; l < Levels.Count; l++)
+            if (Levels[l].Orbitals.Contains(orbital)) return l;
+        throw new ArgumentOutOfRangeException(nameof(orbital), orbital, $"{Molecule.Name} has orbitals 0 … {Energies.Length - 1}");
+    }
 
     /// <summary>Solves the π system of <paramref name="molecule"/> with <paramref name="p"/>.</summary>
     public static HuckelSolution Solve(Molecule molecule, HuckelParameters? p = null)

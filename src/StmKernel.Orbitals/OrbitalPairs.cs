@@ -73,7 +73,7 @@ public static class OrbitalPairs
         var solution = HuckelSolution.Solve(molecule, hopping);
 
         // 1. the state: a level from HOMO−2 to LUMO+2, as a dI/dV resonance on it
-        int homoLevel = IndexOfLevel(solution, solution.Homo);
+        int homoLevel = solution.LevelIndexOf(solution.Homo);
         int level = Math.Clamp(homoLevel + rng.UniformInt(-2, 3), 0, solution.Levels.Count - 1); // inclusive: HOMO−2 … LUMO+2
         double e0 = solution.Levels[level].Energy, eta = rng.Uniform(0.02, 0.2);
         var (orbitals, weights) = StateWeights.Resonance(solution, e0, eta);
@@ -132,13 +132,6 @@ public static class OrbitalPairs
             for (int x = 0; x < width; x++) row[x] += offset + (float)(p.Noise * rng.Normal());
         }
         return plane.Data;
-    }
-
-    private static int IndexOfLevel(HuckelSolution s, int orbital)
-    {
-        for (int l = 0; l < s.Levels.Count; l++)
-            if (s.Levels[l].Orbitals.Contains(orbital)) return l;
-        throw new InvalidOperationException($"{s.Molecule.Name}: orbital {orbital} is in no level");
     }
 
     private static float[] Normalised(float[] image)

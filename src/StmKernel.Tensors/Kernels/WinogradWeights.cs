@@ -88,9 +88,7 @@ public sealed class WinogradWeights
     /// </summary>
     public void Load(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias)
     {
-        if (weight.Length != Cout * Cin * 9 || bias.Length != Cout)
-            throw new ArgumentException($"conv weights have {weight.Length} + {bias.Length} values, expected [{Cout}, {Cin}, 3, 3] + [{Cout}]");
-        bias.CopyTo(Bias);
+        CheckAndCopyBias(weight.Length, bias);
         for (int ob = 0; ob < CoutBlocks; ob++) TransformBlock(weight, ob);
     }
 
@@ -100,15 +98,20 @@ public sealed class WinogradWeights
     /// </summary>
     public void Load(float[] weight, float[] bias, WorkerPool pool)
     {
-        if (weight.Length != Cout * Cin * 9 || bias.Length != Cout)
-            throw new ArgumentException($"conv weights have {weight.Length} + {bias.Length} values, expected [{Cout}, {Cin}, 3, 3] + [{Cout}]");
-        bias.CopyTo(Bias, 0);
+        CheckAndCopyBias(weight.Length, bias);
         var job = _loadJob ??= new LoadJob(this);
         job.Weight = weight;
         pool.Run(job, CoutBlocks);
     }
 
     private LoadJob? _loadJob;
+
+    private void CheckAndCopyBias(int weightLength, ReadOnlySpan<float> bias)
+    {
+        if (weightLength != Cout * Cin * 9 || bias.Length != Cout)
+            throw new ArgumentException($"conv weights have {weightLength} + {bias.Length} values, expected [{Cout}, {Cin}, 3, 3] + [{Cout}]");
+        bias.CopyTo(Bias);
+    }
 
     private sealed class LoadJob(WinogradWeights owner) : ParallelJob
     {

@@ -49,6 +49,9 @@ public static class ModelTasks
         lock (Gate) return All.Find(t => t.Name == name);
     }
 
-    /// <summary>The task for slow-axis factor <paramref name="lineFactor"/> among the built-in ones ("restore", "sr2", "sr4").</summary>
-    public static ModelTask? ForLineFactor(int lineFactor) => lineFactor == 1 ? Restore : Find($"sr{lineFactor}");
+    /// <summary>The first registered task of slow-axis factor <paramref name="lineFactor"/> (restore for 1, sr2, sr4), or null.</summary>
+    public static ModelTask? ForLineFactor(int lineFactor)
+    {
+        lock (Gate) return All.Find(t => t.LineFactor == lineFactor);
+    }
 }

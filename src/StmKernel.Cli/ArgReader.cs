@@ -55,6 +55,15 @@ public sealed class ArgReader
     /// <summary>Positional arguments, in order.</summary>
     public IReadOnlyList<string> Positionals => _positionals;
 
+    /// <summary>Removes and returns the first positional argument (a sub-action such as `orbitals synth`), or null when there is none.</summary>
+    public string? TakeAction()
+    {
+        if (_positionals.Count == 0) return null;
+        string first = _positionals[0];
+        _positionals.RemoveAt(0);
+        return first;
+    }
+
     /// <summary>True when `--help` or `-h` was given.</summary>
     public bool WantsHelp => _options.ContainsKey("help");
 

@@ -5,6 +5,8 @@ public static class CommandRunner
 {
     public static int Run(string[] args, IReadOnlyList<ICliCommand> commands, TextWriter stdout, TextWriter stderr)
     {
+        // Tasks beyond the built-in restore / SR ones, before any model file's metadata is read.
+        Orbitals.OrbitalTask.Register();
         if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
         {
             stdout.WriteLine("usage: stmkernel COMMAND [options]   (stmkernel COMMAND --help for details)");

@@ -41,10 +41,7 @@ internal static class ModelFiles
         return set;
     }
 
-    public static UNetConfig PresetConfig(string name) => name switch
-    {
-        "small" => UNetConfig.Small,
-        "large" => UNetConfig.Large,
-        _ => throw new CliException($"unknown preset '{name}' (expected small or large)"),
-    };
+    public static UNetConfig PresetConfig(string name) => UNetConfig.PresetNames.Contains(name)
+        ? UNetConfig.Preset(name)
+        : throw new CliException($"unknown preset '{name}' (expected {string.Join(", ", UNetConfig.PresetNames)})");
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using StmKernel.Imaging;
+using StmKernel.UNet.Weights;
 
 namespace StmKernel.Cli;
 
@@ -28,10 +29,10 @@ internal sealed class RestoreRun
     private readonly ShardOption? _shard;
     private readonly IReadOnlyList<string> _inputs;
 
-    /// <summary>Reads the options; <paramref name="factor"/> 1 restores, 2 or 4 upscales first.</summary>
-    public RestoreRun(ArgReader args, string command, int factor, string defaultModel)
+    /// <summary>Reads the options for models of <paramref name="task"/> (restore, sr2 / sr4 upscale first, orbital).</summary>
+    public RestoreRun(ArgReader args, string command, ModelTask task, string defaultModel)
     {
-        _settings = RestoreSettings.Read(args, command, factor, defaultModel);
+        _settings = RestoreSettings.Read(args, command, task, defaultModel);
         _output = args.Required("o", "output");
         _force = args.Flag("force");
         _shard = ShardOption.Read(args);
@@ -97,10 +98,11 @@ internal sealed class RestoreRun
     }
 
     private string OutputFor(string input) =>
-        IsFileOutput(_output) ? _output : Path.Combine(_output, $"{Path.GetFileNameWithoutExtension(input)}.{OutputSuffix(_settings.Factor)}.gwy");
+        IsFileOutput(_output) ? _output : Path.Combine(_output, $"{Path.GetFileNameWithoutExtension(input)}.{OutputSuffix(_settings.Task)}.gwy");
 
-    /// <summary>"restored" for a restore, "x2"/"x4" for an upscale: the output name is NAME.SUFFIX.gwy.</summary>
-    public static string OutputSuffix(int factor) => factor == 1 ? "restored" : $"x{factor}";
+    /// <summary>"restored" for a restore, "x2"/"x4" for an upscale, else the task's name ("orbital"): the output name is NAME.SUFFIX.gwy.</summary>
+    public static string OutputSuffix(ModelTask task) =>
+        task == ModelTasks.Restore ? "restored" : task.LineFactor > 1 ? $"x{task.LineFactor}" : task.Name;
 
     // A name with a writable extension that is not an existing folder is a file; anything else a folder.
     private static bool IsFileOutput(string output) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using StmKernel.Cli.Commands;
 using StmKernel.Imaging;
+using StmKernel.UNet.Weights;
 
 namespace StmKernel.Cli;
 
@@ -34,8 +35,11 @@ internal sealed record RestoreSettings
     /// <summary>The command's name, for messages and the files' provenance.</summary>
     public required string Command { get; init; }
 
-    /// <summary>1 restores; 2 or 4 upscales along the slow-scan axis first.</summary>
-    public required int Factor { get; init; }
+    /// <summary>The task the model must have been trained for (restore, sr2, sr4, orbital): it fixes the pipeline.</summary>
+    public required ModelTask Task { get; init; }
+
+    /// <summary>1 restores at the scan's size; 2 or 4 upscales along the slow-scan axis first.</summary>
+    public int Factor => Task.LineFactor;
 
     public required string ModelArg { get; init; }
     public string? Channel { get; init; }
@@ -52,7 +56,7 @@ internal sealed record RestoreSettings
     public double? PixelSize { get; init; }
 
     /// <summary>Reads the options above (marking them used); <paramref name="defaultModel"/> applies without --model.</summary>
-    public static RestoreSettings Read(ArgReader args, string command, int factor, string defaultModel)
+    public static RestoreSettings Read(ArgReader args, string command, ModelTask task, string defaultModel)
     {
         string? seedText = args.Option("seed");
         ulong seed = 0;
@@ -64,7 +68,7 @@ internal sealed record RestoreSettings
         return new RestoreSettings
         {
             Command = command,
-            Factor = factor,
+            Task = task,
             ModelArg = args.Option("model") ?? defaultModel,
             Channel = channel,
             Direction = direction,

@@ -34,9 +34,10 @@ internal sealed class ScanRestoreSession : IDisposable
     {
         _settings = settings;
         _model = RestorationModel.Load(ModelLocator.Resolve(settings.ModelArg), settings.LowMemory ? CpuBackend.LowMemory : null);
-        // The model's task fixes its pipeline's line factor: a restore model cannot upscale, an sr4 model not by 2.
-        if (_model.Task is { } task && ModelTasks.Find(task)!.LineFactor != settings.Factor)
-            throw new CliException($"model {_model.Name} was trained for '{task}', but {settings.Command} needs a '{ModelTasks.ForLineFactor(settings.Factor)?.Name ?? $"×{settings.Factor}"}' model");
+        // The model's task fixes its pipeline: a restore model cannot upscale, an sr4 model not by 2, an orbital model
+        // does not restore scans (a model without a recorded task is taken at the user's word).
+        if (_model.Task is { } task && task != settings.Task.Name)
+            throw new CliException($"model {_model.Name} was trained for '{task}', but {settings.Command} needs a '{settings.Task.Name}' model");
         if (_model.Sampler is null && settings.Ensemble > 1)
             throw new CliException($"model {_model.Name} is a one-pass model (no sampler): --ensemble needs a sampled model");
         Console.Out.WriteLine($"model {_model.Describe()}");
@@ -48,8 +49,8 @@ internal sealed class ScanRestoreSession : IDisposable
         });
     }
 
-    /// <summary>1 restores; 2 or 4 upscales.</summary>
-    public int Factor => _settings.Factor;
+    /// <summary>The task of the session's model (restore, sr2, sr4, orbital).</summary>
+    public ModelTask Task => _settings.Task;
 
     /// <summary>Reads <paramref name="input"/> and selects the channel; throws what the reader throws for a bad file.</summary>
     public ScanSource Read(string input)

@@ -57,12 +57,22 @@ public sealed record UNetConfig : INetworkConfig
     /// <summary>The paper's Large model: [64, 128, 256], 2 layers, mid attention with head dim 8.</summary>
     public static UNetConfig Large { get; } = new() { BlockOutChannels = [64, 128, 256], AddAttention = true };
 
-    /// <summary>A preset by name ("small" or "large").</summary>
+    /// <summary>
+    /// Not the paper's: [16, 32, 64] with 8 groups, a quarter of Small's flops, for tasks whose images are small and
+    /// simple (orbital reconstruction, docs/orbitals.md) and whose training must fit a 2-core budget.
+    /// </summary>
+    public static UNetConfig Tiny { get; } = new() { BlockOutChannels = [16, 32, 64], NormNumGroups = 8 };
+
+    /// <summary>The preset names <see cref="Preset"/> accepts.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["small", "large", "tiny"];
+
+    /// <summary>A preset by name (<see cref="PresetNames"/>).</summary>
     public static UNetConfig Preset(string name) => name switch
     {
         "small" => Small,
         "large" => Large,
-        _ => throw new ArgumentException($"unknown preset '{name}' (expected small or large)", nameof(name)),
+        "tiny" => Tiny,
+        _ => throw new ArgumentException($"unknown preset '{name}' (expected {string.Join(", ", PresetNames)})", nameof(name)),
     };
 
     /// <summary>Throws <see cref="InvalidDataException"/> when the combination cannot be built.</summary>

@@ -1,81 +1,40 @@
-using System.Globalization;
-using StmKernel.Imaging;
-using StmKernel.Orbitals;
-using StmKernel.Synthesis;
+using StmKernel.Cli.Orbitals;
 
 namespace StmKernel.Cli.Commands;
 
 /// <summary>
-/// `stmkernel orbitals synth`: writes orbital-reconstruction pairs (CO-tip input, s-wave target) of the molecule library's
-/// split as stacks input.npy / target.npy [N, 1, H, W] (float32, each image normalised to its maximum) and a manifest
-/// with every drawn parameter (docs/orbitals.md).
+/// `stmkernel orbitals synth|train|reconstruct|eval`: molecular-orbital reconstruction from CO-tip images (STM-Net,
+/// docs/orbitals.md). Training is `stmkernel train --task orbital`; the actions here make data, apply a model and score it.
 /// </summary>
 public sealed class OrbitalsCommand : ICliCommand
 {
+    /// <summary>The model used without --model.</summary>
+    public const string DefaultModel = "orbital-small";
+
     public string Name => "orbitals";
 
-    public string Summary => "molecular-orbital reconstruction (STM-Net): synth pairs from the molecule library";
+    public string Summary => "molecular-orbital reconstruction (STM-Net): synth pairs, reconstruct CO-tip images, eval";
 
-    public string Usage => """
-        usage: stmkernel orbitals synth --count N [--seed S] [--split train|validation|test|families]
-                                        [--size 128] [--pixel-angstrom 0.25] [--max-hexagons 6] [--library-seed 0] -o DIR
-          Pair i uses molecule and parameters from streams of seed S and i (any pair can be regenerated): a level
-          HOMO-2 ... LUMO+2 as a dI/dV resonance, a functionalised tip (w_p/w_s log-uniform over [0.05, 20], pure s and
-          pure p cases, asymmetric and tilted tips), tip height 4.5-9 Å, random rotation and offset; the input alone gets
-          the scan degradations. The split holds whole molecule skeletons (families: acenes, porphyrinoids, O-containing
-          molecules, never in the other splits). Writes DIR/input.npy, DIR/target.npy and DIR/manifest.json; existing
-          files are never overwritten.
+    public string Usage => $"""
+        {OrbitalSynth.Usage}
+
+        usage: stmkernel orbitals reconstruct IN... -o OUT_DIR_or_FILE [--model NAME|FILE] [restore options]
+          Reconstructs the s-wave (Tersoff-Hamann) orbital image from CO-tip STM or dI/dV images (.npy, .sxm, .gwy,
+          any format stmkernel reads) with an orbital model (default {DefaultModel}): one pass per tile, the scan
+          resampled to the model's pixel size and back, so the output keeps the input's physical size and unit.
+          Writes NAME.orbital.gwy (+ PNG preview).
+        {RestoreRun.OptionsHelp}{ChannelOptions.Help}
+
+        {OrbitalEval.Usage}
+          Training: stmkernel train --task orbital --method ae --preset tiny --crop 64 ... (see stmkernel train --help).
         """;
 
-    public int Run(ArgReader args)
+    public int Run(ArgReader args) => args.TakeAction() switch
     {
-        string action = args.Positionals.Count == 1 ? args.Positionals[0] : throw new CliException("give one action: synth");
-        if (action != "synth") throw new CliException($"unknown orbitals action '{action}' (expected synth)");
-        int count = args.Int("count", -1, 1, 1_000_000);
-        if (count < 0) throw new CliException("missing required option --count");
-        int seed = args.Int("seed", 0);
-        string splitText = args.Option("split") ?? "train";
-        if (!Enum.TryParse<Split>(splitText, ignoreCase: true, out var split) || !Enum.IsDefined(split))
-            throw new CliException($"--split must be train, validation, test or families, got '{splitText}'");
-        int size = args.Int("size", 128, 16, 1024);
-        double pixel = args.Double("pixel-angstrom", 0.25);
-        if (!(pixel > 0 && pixel < 10)) throw new CliException($"--pixel-angstrom must be in (0, 10), got {pixel}");
-        int maxHexagons = args.Int("max-hexagons", 6, 1, 8);
-        int librarySeed = args.Int("library-seed", 0);
-        string dir = args.Required("o", "out");
-        args.EnsureAllUsed();
-
-        string[] outputs = [.. new[] { "input.npy", "target.npy", "manifest.json" }.Select(f => Path.Combine(dir, f))];
-        foreach (var f in outputs)
-            if (File.Exists(f)) throw new CliException($"{f} already exists; choose an empty folder");
-        var library = MoleculeLibrary.Build(new LibraryOptions { MaxHexagons = maxHexagons, Seed = librarySeed, SplitSeed = librarySeed });
-        var molecules = library.In(split).ToList();
-        if (molecules.Count == 0) throw new CliException($"the library (≤ {maxHexagons} hexagons) has no molecule in split {splitText}");
-
-        var grid = new OrbitalRender { Width = size, Height = size, PixelSize = pixel };
-        int plane = size * size;
-        var input = new float[(long)count * plane];
-        var target = new float[(long)count * plane];
-        var pairs = new List<OrbitalPairRecord>(count);
-        using (var bar = new ProgressBar("orbitals", count, "pairs"))
-        {
-            for (int i = 0; i < count; i++)
-            {
-                var entry = molecules[Rng.Derive(seed, i, 1).UniformInt(0, molecules.Count - 1)];
-                var (x, y, p) = OrbitalPairs.Draw(entry.Molecule, seed, i, grid);
-                x.CopyTo(input, (long)i * plane);
-                y.CopyTo(target, (long)i * plane);
-                pairs.Add(OrbitalPairRecord.From(i, entry, p));
-                bar.Advance();
-            }
-        }
-        Directory.CreateDirectory(dir);
-        NpyFile.Write(outputs[0], input, count, 1, size, size);
-        NpyFile.Write(outputs[1], target, count, 1, size, size);
-        var manifest = new OrbitalManifest(seed, split.ToString().ToLowerInvariant(), size, size, pixel, maxHexagons, librarySeed, molecules.Count, pairs);
-        OrbitalManifest.Write(outputs[2], manifest);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {count} pairs of {size}×{size} px ({size * pixel:0.#} Å) from {molecules.Count} {splitText} molecules to {dir}"));
-        return 0;
-    }
+        "synth" => OrbitalSynth.Run(args),
+        "reconstruct" => new RestoreRun(args, "orbitals reconstruct", OrbitalTask.Task, DefaultModel).Execute(),
+        "eval" => OrbitalEval.Run(args),
+        null => throw new CliException("give an action: synth, reconstruct or eval"),
+        var other => throw new CliException($"unknown orbitals action '{other}' (expected synth, reconstruct or eval)"),
+    };
 }

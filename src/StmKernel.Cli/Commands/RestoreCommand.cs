@@ -1,3 +1,5 @@
+using StmKernel.UNet.Weights;
+
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel restore IN... -o OUT`: repairs STM images with a restoration model, tile by tile.</summary>
@@ -23,5 +25,5 @@ public sealed class RestoreCommand : ICliCommand
         {RestoreRun.OptionsHelp}{ChannelOptions.Help}
         """;
 
-    public int Run(ArgReader args) => new RestoreRun(args, Name, factor: 1, DefaultModel).Execute();
+    public int Run(ArgReader args) => new RestoreRun(args, Name, ModelTasks.Restore, DefaultModel).Execute();
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using StmKernel.Synthesis.Degradations;
+using StmKernel.Cli.Orbitals;
 using StmKernel.Synthesis.Pairs;
 using StmKernel.Tensors.Threading;
 using StmKernel.Train;
@@ -22,7 +22,7 @@ public sealed class TrainCommand : ICliCommand
     public string Summary => "train a model on synthetic degradation pairs (resumable)";
 
     public string Usage => """
-        usage: stmkernel train --task restore|sr2|sr4 --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae --preset small|large
+        usage: stmkernel train --task restore|sr2|sr4|orbital --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae --preset small|large|tiny
                                [--start-noise 0.1]
                                --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
@@ -40,6 +40,8 @@ public sealed class TrainCommand : ICliCommand
           --export writes only OUT.stmw, from the --resume checkpoint, without training (a stopped run's weights).
           --start-noise (fm-bridge only) is σ of the flow's start x0 = degraded + σ·noise: it caps how well a clean
           scan can be kept (σ = 0.1 is about 26 dB of added noise), and 0 makes the flow a deterministic two-step regressor.
+          --task orbital (docs/orbitals.md) trains on CO-tip / s-wave pairs of the molecule library's train split
+          (validated on its validation split) at one pixel size (--pixel-nm, default 0.05); --method ae only.
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
         pristine options:
@@ -57,6 +59,7 @@ public sealed class TrainCommand : ICliCommand
         int crop = args.Int("crop", 128, 16, 1024);
         int batch = args.Int("batch", 8, 1, 1024);
         double lr = args.Double("lr", 2e-4);
+        bool cleanGiven = args.Option("clean-p") is not null;
         double cleanShare = args.Double("clean-p", 0.1);
         int warmup = args.Int("warmup", 500, 0, int.MaxValue);
         double emaDecay = args.Double("ema", 0.999);
@@ -76,6 +79,7 @@ public sealed class TrainCommand : ICliCommand
         bool force = args.Flag("force");
         string output = args.Required("o", "out");
         args.EnsureAllUsed();
+        if (modelTask == OrbitalTask.Task && method != "ae") throw new CliException($"--task orbital trains a one-pass regressor: give --method ae, not {method}");
         if (!double.IsNaN(startNoise) && method != "fm-bridge") throw new CliException($"--start-noise is an fm-bridge setting, not one of --method {method}");
         if (!double.IsNaN(startNoise) && !(startNoise >= 0 && startNoise <= 1)) throw new CliException($"--start-noise must be in [0, 1], got {startNoise}");
         var bridge = double.IsNaN(startNoise) ? SamplerSettings.FlowMatchingBridge : SamplerSettings.FlowMatchingBridge with { StartNoise = startNoise };
@@ -115,11 +119,11 @@ public sealed class TrainCommand : ICliCommand
         if (!NetworkFamilies.SameArchitecture(trainer.Parameters.Config, config))
             throw new CliException($"{resume}: checkpoint holds ({trainer.Parameters.Config.Describe()}), not the {preset} preset");
 
-        int sr = modelTask.LineFactor;
-        IPristineSource source = data.Build(seed, crop);
-        var pairs = new PairSource(source, DegradationSettings.Paper(sr) with { CropSize = crop, CleanProbability = cleanShare, LineFlatten = data.LineFlatten }, seed);
-        var batches = new PairBatches(pairs, batch, threads);
-        var (valClean, valDegraded) = new PairBatches(pairs, valCount, threads).Get(0, DataSplit.Validation);
+        var training = modelTask == OrbitalTask.Task
+            ? TrainingData.Orbitals(data, seed, crop, cleanGiven, threads)
+            : TrainingData.Scans(data, modelTask, seed, crop, cleanShare, threads);
+        var batches = training.Batches(batch);
+        var (valClean, valDegraded) = training.Batches(valCount).Get(0, DataSplit.Validation);
         var metadata = new ModelMetadata
         {
             Task = task,
@@ -128,9 +132,9 @@ public sealed class TrainCommand : ICliCommand
                 "fm" => SamplerSettings.FlowMatching, "fm-bridge" => bridge, "ae" => null, "ddim-v" or "ddim-v-fft" => SamplerSettings.DdimV, _ => SamplerSettings.Ddim,
             },
             Normalisation = "minmax[-1,1]",
-            PixelSizeRange = data.PixelSizeRange,
-            Conditioning = data.LineFlatten ? "line-flatten" : "none",
-            LatticePeriods = data.LatticePeriods,
+            PixelSizeRange = training.PixelSizeRange,
+            Conditioning = training.LineFlatten ? "line-flatten" : "none",
+            LatticePeriods = training.LatticePeriods,
         };
         var validator = new Validator(valClean, valDegraded, metadata.Sampler, valSteps);
 
@@ -138,8 +142,8 @@ public sealed class TrainCommand : ICliCommand
         var segment = new JsonObject
         {
             ["steps_from"] = trainer.Step, ["crop"] = crop, ["batch"] = batch, ["lr"] = lr, ["clean_share"] = cleanShare,
-            ["threads"] = threads, ["seed"] = seed, ["data"] = data.DataName,
-            ["pixel_nm"] = new JsonArray(data.PixelSizeRange.Min * 1e9, data.PixelSizeRange.Max * 1e9), ["line_flatten"] = data.LineFlatten,
+            ["threads"] = threads, ["seed"] = seed, ["data"] = training.Name,
+            ["pixel_nm"] = new JsonArray(training.PixelSizeRange.Min * 1e9, training.PixelSizeRange.Max * 1e9), ["line_flatten"] = training.LineFlatten,
             ["start"] = resume is not null ? "resume " + Path.GetFileName(resume) : init is not null ? "init " + Path.GetFileName(init) : "random",
         };
         if (initWeights?.Metadata.Training is { } initTraining) segment["init_training"] = initTraining.DeepClone();
@@ -179,7 +183,7 @@ public sealed class TrainCommand : ICliCommand
         {
             ["method"] = objective.Name, ["preset"] = preset, ["steps"] = trainer.Step, ["target_steps"] = steps, ["batch"] = batch,
             ["crop"] = crop, ["clean_share"] = cleanShare, ["lr"] = lr, ["warmup"] = warmup, ["ema"] = emaDecay, ["ema_warmup"] = "min(ema, (1+k)/(10+k))", ["seed"] = seed,
-            ["data"] = data.DataName, ["wall_clock_s"] = Math.Round(wallClock, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
+            ["data"] = training.Name, ["wall_clock_s"] = Math.Round(wallClock, 1), ["val_psnr_db"] = double.IsNaN(psnr) ? null : Math.Round(psnr, 3),
             ["val_ssim"] = double.IsNaN(ssim) ? null : Math.Round(ssim, 4), ["trainer"] = "stmkernel train",
             ["init"] = init is null ? null : Path.GetFileName(init), ["segments"] = trainer.History.DeepClone(),
         };

@@ -1,3 +1,5 @@
+using StmKernel.UNet.Weights;
+
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel upscale IN... --factor 2|4 -o OUT`: super-resolution along the slow-scan axis.</summary>
@@ -22,6 +24,6 @@ public sealed class UpscaleCommand : ICliCommand
     {
         int factor = args.Int("factor", 0, 2, 4);
         if (factor is not (2 or 4)) throw new CliException("--factor must be 2 or 4");
-        return new RestoreRun(args, Name, factor, $"fm-small-sr{factor}").Execute();
+        return new RestoreRun(args, Name, ModelTasks.ForLineFactor(factor)!, $"fm-small-sr{factor}").Execute();
     }
 }

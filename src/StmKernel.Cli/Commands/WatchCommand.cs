@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using StmKernel.Cli.Watch;
+using StmKernel.UNet.Weights;
 
 namespace StmKernel.Cli.Commands;
 
@@ -36,7 +37,7 @@ public sealed class WatchCommand : ICliCommand
     {
         int factor = args.Int("upscale", 1, 1, 4);
         if (factor is not (1 or 2 or 4)) throw new CliException($"--upscale must be 2 or 4, got {factor}");
-        var settings = RestoreSettings.Read(args, Name, factor, factor == 1 ? RestoreCommand.DefaultModel : $"fm-small-sr{factor}");
+        var settings = RestoreSettings.Read(args, Name, ModelTasks.ForLineFactor(factor)!, factor == 1 ? RestoreCommand.DefaultModel : $"fm-small-sr{factor}");
         var options = new WatchOptions
         {
             Output = args.Required("o", "output"),

@@ -126,7 +126,7 @@ internal sealed class WatchLoop(WatchOptions options, ScanRestoreSession session
             return true;
         }
 
-        string outputName = $"{Path.GetFileNameWithoutExtension(relative)}.{RestoreRun.OutputSuffix(session.Factor)}.gwy";
+        string outputName = $"{Path.GetFileNameWithoutExtension(relative)}.{RestoreRun.OutputSuffix(session.Task)}.gwy";
         string outputRelative = Path.GetDirectoryName(relative) is { Length: > 0 } sub ? $"{sub}/{outputName}" : outputName;
         string output = Path.Combine(options.Output, outputRelative);
         var clock = Stopwatch.StartNew();

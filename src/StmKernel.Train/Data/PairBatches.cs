@@ -8,7 +8,7 @@ namespace StmKernel.Train.Data;
 /// pairs k·B … k·B + B − 1, each a fresh degradation of a random pristine crop. Pair i depends only on
 /// (seed, split, i), so batch k is the same in a resumed run: the step number is the whole data state.
 /// </summary>
-public sealed class PairBatches
+public sealed class PairBatches : ITrainingBatches
 {
     private readonly PairSource _pairs;
     private readonly int _threads;
@@ -21,10 +21,10 @@ public sealed class PairBatches
         _pairs = pairs; BatchSize = batchSize; _threads = Math.Max(1, threads);
     }
 
-    /// <summary>Pairs per batch.</summary>
+    /// <inheritdoc />
     public int BatchSize { get; }
 
-    /// <summary>Batch <paramref name="index"/> of <paramref name="split"/> as (clean, degraded) [B, 1, crop, crop] in [−1, 1].</summary>
+    /// <inheritdoc />
     public (Tensor Clean, Tensor Degraded) Get(long index, DataSplit split = DataSplit.Train)
     {
         var pairs = new TrainingPair[BatchSize];

@@ -1,0 +1,51 @@
+using StmKernel.Orbitals;
+using StmKernel.Synthesis;
+using StmKernel.Synthesis.Degradations;
+using StmKernel.Synthesis.Pairs;
+using StmKernel.Tensors;
+using StmKernel.Train.Data;
+
+namespace StmKernel.Cli.Orbitals;
+
+/// <summary>
+/// Training batches of orbital pairs (<see cref="OrbitalPairSampler"/>): batch k of a split is pairs k·B … k·B + B − 1
+/// of that split's molecules. Target and input are each min-max normalised to [−1, 1], the scan models' convention,
+/// so the restorer's normalisation ("minmax[-1,1]") serves orbital models too.
+/// </summary>
+internal sealed class OrbitalBatches : ITrainingBatches
+{
+    private readonly Dictionary<DataSplit, OrbitalPairSampler> _samplers;
+    private readonly int _threads;
+
+    /// <summary>Batches of <paramref name="batchSize"/> pairs of <paramref name="library"/>'s train and validation molecules.</summary>
+    public OrbitalBatches(MoleculeLibrary library, long seed, OrbitalRender grid, int batchSize, int threads)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be ≥ 1");
+        // The library's test split and held-out families are never drawn here: `orbitals eval` reads them.
+        _samplers = new()
+        {
+            [DataSplit.Train] = new OrbitalPairSampler(library, Split.Train, seed, grid),
+            [DataSplit.Validation] = new OrbitalPairSampler(library, Split.Validation, seed, grid),
+        };
+        BatchSize = batchSize; _threads = Math.Max(1, threads);
+    }
+
+    /// <inheritdoc />
+    public int BatchSize { get; }
+
+    /// <inheritdoc />
+    public (Tensor Clean, Tensor Degraded) Get(long index, DataSplit split = DataSplit.Train)
+    {
+        var sampler = _samplers.TryGetValue(split, out var s) ? s : throw new ArgumentException($"orbital training draws no {split} pairs", nameof(split));
+        int w = sampler.Grid.Width, h = sampler.Grid.Height, plane = w * h;
+        var clean = new Tensor(BatchSize, 1, h, w);
+        var degraded = new Tensor(BatchSize, 1, h, w);
+        Parallel.For(0, BatchSize, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i =>
+        {
+            var (_, input, target, _) = sampler.Draw(index * BatchSize + i);
+            Normalisation.ToSymmetricUnit(new Plane(w, h, target)).Data.CopyTo(clean.Data, i * plane);
+            Normalisation.ToSymmetricUnit(new Plane(w, h, input)).Data.CopyTo(degraded.Data, i * plane);
+        });
+        return (clean, degraded);
+    }
+}

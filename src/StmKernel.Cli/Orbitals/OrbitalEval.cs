@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using StmKernel.Imaging;
+using StmKernel.Orbitals;
+using StmKernel.Orbitals.Baselines;
+using StmKernel.Orbitals.Evaluation;
+using StmKernel.Synthesis;
+using StmKernel.Synthesis.Degradations;
+using StmKernel.Tensors;
+using StmKernel.Tensors.Threading;
+using StmKernel.UNet.Networks;
+using StmKernel.UNet.Weights;
+
+namespace StmKernel.Cli.Orbitals;
+
+/// <summary>
+/// `stmkernel orbitals eval`: an orbital model against the baselines (identity, the oracle derivative-rule Wiener
+/// filter and Richardson–Lucy with the true tip and height, a learned linear Wiener filter fitted on train pairs) on
+/// the library's held-out molecules (test) and held-out families, scored after each method's best affine map
+/// (<see cref="AffineScore"/>), with per-molecule bootstrap intervals of the gain over the best baseline and bins by
+/// tip p-share and height. Writes REPORT.md and REPORT.json.
+/// </summary>
+internal static class OrbitalEval
+{
+    public const string Usage = """
+        usage: stmkernel orbitals eval [--model NAME|FILE] [--count 240] [--seed 7] [--fit-pairs 256] [--threads N] [--figures DIR] -o REPORT.md
+          Pairs i = 0 … count−1 of seed S of the test split and of the held-out families, on the model's grid (its
+          pixel size, 64² unless --size); the learned Wiener filter is fitted on --fit-pairs train pairs (seed S + 1).
+          Scores are PSNR / SSIM after each output's least-squares gain and offset onto the target (orbital images have
+          no absolute scale). The gain over the best baseline (highest mean SSIM of the set) comes with a 95 % bootstrap
+          interval over molecules; "pure s" rows are the inputs taken with an s-wave tip (the model should leave them be).
+          --figures DIR writes input | target | model | baselines strips of pentacene and H2Nc HOMO and LUMO.
+        """;
+
+    /// <summary>The methods of the report, in the order of <see cref="Outputs"/>.</summary>
+    public static readonly string[] Methods = ["model", "identity", "oracle Wiener", "Richardson-Lucy", "learned Wiener"];
+    private static readonly double[] PShareEdges = [0, 0.01, 0.25, 0.5, 0.75, 1.0001];
+    private static readonly double[] HeightEdges = [4.5, 5.5, 6.5, 7.5, 9.0001];
+
+    private sealed record Scored(string Molecule, double PShare, double Height, double[] Psnr, double[] Ssim);
+
+    public static int Run(ArgReader args)
+    {
+        string modelArg = args.Option("model") ?? "orbital-small";
+        int count = args.Int("count", 240, 1, 100_000);
+        int seed = args.Int("seed", 7);
+        int fitPairs = args.Int("fit-pairs", 256, 1, 100_000);
+        int size = args.Int("size", 64, 16, 512);
+        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
+        string? figures = args.Option("figures");
+        string output = args.Required("o", "out");
+        args.EnsureAllUsed();
+        string json = Path.ChangeExtension(output, ".json");
+        foreach (var f in new[] { output, json })
+            if (File.Exists(f)) throw new CliException($"{f} already exists; choose another report name");
+
+        string path = ModelLocator.Resolve(modelArg);
+        var weights = WeightSet.Load(path);
+        if (weights.Metadata.Task != OrbitalTask.Task.Name)
+            throw new CliException($"{path} was trained for '{weights.Metadata.Task ?? "no recorded task"}', not '{OrbitalTask.Task.Name}'");
+        double pixelAngstrom = (weights.Metadata.PixelSizeRange?.Min ?? 0.05e-9) * 1e10;
+        var grid = new OrbitalRender { Width = size, Height = size, PixelSize = pixelAngstrom };
+        var model = NetworkModel.FromWeights(weights);
+        using var pool = new WorkerPool(threads);
+        var library = MoleculeLibrary.Build();
+
+        var learned = new LearnedWiener(size, size);
+        var fit = new OrbitalPairSampler(library, Split.Train, seed + 1, grid);
+        for (int i = 0; i < fitPairs; i++)
+        {
+            var (_, input, target, _) = fit.Draw(i);
+            learned.Add(input, target);
+        }
+        learned.Fit();
+
+        var report = new StringBuilder();
+        var root = new JsonObject
+        {
+            ["model"] = Path.GetFileName(path), ["pairs_per_set"] = count, ["seed"] = seed, ["fit_pairs"] = fitPairs,
+            ["size"] = size, ["pixel_angstrom"] = pixelAngstrom, ["scoring"] = "PSNR/SSIM after least-squares gain and offset, data range 1",
+        };
+        report.AppendLine(Invariant($"# Orbital reconstruction: {Path.GetFileName(path)}"));
+        report.AppendLine();
+        report.AppendLine(Invariant($"{count} pairs per set (seed {seed}), {size}² at {pixelAngstrom:0.###} Å/px; learned Wiener fitted on {fitPairs} train pairs. Scores after each output's best gain and offset (data range 1)."));
+        foreach (var split in new[] { Split.Test, Split.Families })
+        {
+            var sampler = new OrbitalPairSampler(library, split, seed, grid);
+            var scored = Score(sampler, count, model, learned, pool);
+            root[split.ToString().ToLowerInvariant()] = Summarise(split, scored, sampler.MoleculeCount, report);
+        }
+        if (figures is not null) OrbitalFigures.Write(figures, model, learned, grid, pool, report);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        SafeWrite.Write(output, s => s.Write(Encoding.UTF8.GetBytes(report.ToString())));
+        SafeWrite.Write(json, s => s.Write(Encoding.UTF8.GetBytes(root.ToJsonString(new() { WriteIndented = true }))));
+        Console.Write(report);
+        Console.WriteLine($"wrote {output} and {json}");
+        return 0;
+    }
+
+    private static List<Scored> Score(OrbitalPairSampler sampler, int count, NetworkModel model, LearnedWiener learned, WorkerPool pool)
+    {
+        const int batch = 8;
+        int w = sampler.Grid.Width, h = sampler.Grid.Height;
+        var scored = new List<Scored>(count);
+        using var bar = new ProgressBar(sampler.Split.ToString().ToLowerInvariant(), count, "pairs");
+        for (int start = 0; start < count; start += batch)
+        {
+            int n = Math.Min(batch, count - start);
+            var pairs = Enumerable.Range(start, n).Select(i => sampler.Draw(i)).ToArray();
+            var y = Reconstruct(model, [.. pairs.Select(p => p.Input)], w, h, pool);
+            Parallel.For(0, n, b =>
+            {
+                var (entry, input, target, p) = pairs[b];
+                var outputs = Outputs(y[b], input, p.Tip, sampler.Grid with { Height0 = p.Height, Kappa = p.Kappa }, learned);
+                var psnr = new double[outputs.Length];
+                var ssim = new double[outputs.Length];
+                for (int m = 0; m < outputs.Length; m++) (psnr[m], ssim[m]) = AffineScore.Of(target, outputs[m], w, h);
+                lock (scored) scored.Add(new Scored(entry.Molecule.Name, p.Tip.Wp / (p.Tip.Ws + p.Tip.Wp), p.Height, psnr, ssim));
+            });
+            bar.Advance(n);
+        }
+        return scored;
+    }
+
+    /// <summary>The model's outputs for <paramref name="inputs"/>: each min-max normalised to [−1, 1] as in training (<see cref="OrbitalBatches"/>), t = 0.</summary>
+    public static float[][] Reconstruct(NetworkModel model, IReadOnlyList<float[]> inputs, int w, int h, WorkerPool pool)
+    {
+        int n = inputs.Count, plane = w * h;
+        var x = new Tensor(n, 1, h, w);
+        for (int b = 0; b < n; b++)
+            Normalisation.ToSymmetricUnit(new Plane(w, h, (float[])inputs[b].Clone())).Data.CopyTo(x.Data, b * plane);
+        var y = model.Forward(x, new float[n], pool);
+        return [.. Enumerable.Range(0, n).Select(b => y.Data.AsSpan(b * plane, plane).ToArray())];
+    }
+
+    /// <summary>Every method's output in <see cref="Methods"/> order: the model's (given), identity, the oracle filters with the true tip and height, the learned filter.</summary>
+    public static float[][] Outputs(float[] model, float[] input, TipModel tip, OrbitalRender grid, LearnedWiener learned)
+    {
+        var psf = AtomPsf.For(grid);
+        return [model, input, DerivativeRuleWiener.Apply(input, tip, psf), RichardsonLucy.Apply(input, tip, psf), learned.Apply(input)];
+    }
+
+    private static JsonObject Summarise(Split split, List<Scored> scored, int molecules, StringBuilder md)
+    {
+        var node = new JsonObject { ["pairs"] = scored.Count, ["molecules_in_split"] = molecules };
+        md.AppendLine();
+        md.AppendLine(Invariant($"## {(split == Split.Test ? "Held-out molecules (test split)" : "Held-out families (acenes, porphyrinoids, O-containing)")}"));
+        md.AppendLine();
+        md.AppendLine("| method | PSNR (dB) | SSIM |");
+        md.AppendLine("|---|---|---|");
+        var methods = new JsonObject();
+        for (int m = 0; m < Methods.Length; m++)
+        {
+            double psnr = scored.Average(s => s.Psnr[m]), ssim = scored.Average(s => s.Ssim[m]);
+            md.AppendLine(Invariant($"| {Methods[m]} | {psnr:F2} | {ssim:F3} |"));
+            methods[Methods[m]] = new JsonObject { ["psnr_db"] = Math.Round(psnr, 3), ["ssim"] = Math.Round(ssim, 4) };
+        }
+        node["methods"] = methods;
+
+        int best = Enumerable.Range(1, Methods.Length - 1).MaxBy(m => scored.Average(s => s.Ssim[m]));
+        var names = scored.Select(s => s.Molecule).ToList();
+        var dSsim = MoleculeBootstrap.Interval([.. scored.Select(s => s.Ssim[0] - s.Ssim[best])], names);
+        var dPsnr = MoleculeBootstrap.Interval([.. scored.Select(s => s.Psnr[0] - s.Psnr[best])], names);
+        md.AppendLine();
+        md.AppendLine(Invariant($"Gain over the best baseline ({Methods[best]}), mean over {dSsim.Molecules} molecules with a 95 % bootstrap interval: SSIM {dSsim.Mean:+0.000;-0.000} [{dSsim.Low:+0.000;-0.000}, {dSsim.High:+0.000;-0.000}], PSNR {dPsnr.Mean:+0.00;-0.00} dB [{dPsnr.Low:+0.00;-0.00}, {dPsnr.High:+0.00;-0.00}] (bars: SSIM ≥ +0.05 with the interval above 0, PSNR ≥ +2 dB)."));
+        node["best_baseline"] = Methods[best];
+        node["gain_ssim"] = Interval(dSsim);
+        node["gain_psnr_db"] = Interval(dPsnr);
+
+        var pureS = scored.Where(s => s.PShare < 0.01).ToList();
+        if (pureS.Count > 0)
+        {
+            double d = pureS.Average(s => s.Ssim[0] - s.Ssim[1]);
+            md.AppendLine(Invariant($"Pure-s inputs ({pureS.Count} pairs): SSIM(model) − SSIM(identity) = {d:+0.000;-0.000} (bar: within 0.01)."));
+            node["pure_s_ssim_vs_identity"] = Math.Round(d, 4);
+        }
+        node["by_p_share"] = Bins(md, "tip p-share w_p/(w_s+w_p)", scored, s => s.PShare, PShareEdges, best);
+        node["by_height"] = Bins(md, "tip height (Å)", scored, s => s.Height, HeightEdges, best);
+        return node;
+    }
+
+    private static JsonArray Bins(StringBuilder md, string what, List<Scored> scored, Func<Scored, double> key, double[] edges, int best)
+    {
+        md.AppendLine();
+        md.AppendLine(Invariant($"| {what} | pairs | SSIM model | SSIM identity | SSIM {Methods[best]} | PSNR model | PSNR {Methods[best]} |"));
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        var bins = new JsonArray();
+        for (int b = 0; b + 1 < edges.Length; b++)
+        {
+            var inBin = scored.Where(s => key(s) >= edges[b] && key(s) < edges[b + 1]).ToList();
+            if (inBin.Count == 0) continue;
+            double sm = inBin.Average(s => s.Ssim[0]), si = inBin.Average(s => s.Ssim[1]), sb = inBin.Average(s => s.Ssim[best]);
+            double pm = inBin.Average(s => s.Psnr[0]), pb = inBin.Average(s => s.Psnr[best]);
+            md.AppendLine(Invariant($"| {edges[b]:0.##}–{Math.Min(edges[b + 1], Math.Floor(edges[b + 1] * 100) / 100):0.##} | {inBin.Count} | {sm:F3} | {si:F3} | {sb:F3} | {pm:F2} | {pb:F2} |"));
+            bins.Add((JsonNode)new JsonObject
+            {
+                ["from"] = edges[b], ["to"] = edges[b + 1], ["pairs"] = inBin.Count, ["ssim_model"] = Math.Round(sm, 4), ["ssim_identity"] = Math.Round(si, 4),
+                ["ssim_best_baseline"] = Math.Round(sb, 4), ["psnr_model_db"] = Math.Round(pm, 3), ["psnr_best_baseline_db"] = Math.Round(pb, 3),
+            });
+        }
+        return bins;
+    }
+
+    private static JsonObject Interval((double Mean, double Low, double High, int Molecules) ci) => new()
+    {
+        ["mean"] = Math.Round(ci.Mean, 4), ["ci95_low"] = Math.Round(ci.Low, 4), ["ci95_high"] = Math.Round(ci.High, 4), ["molecules"] = ci.Molecules,
+    };
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Nodes;
+using StmKernel.Imaging;
+using StmKernel.UNet.Weights;
+
+namespace StmKernel.Cli.Tests;
+
+/// <summary>
+/// The orbital model end to end at toy size: `train --task orbital` records the task and pixel size, `orbitals eval`
+/// scores it beside the baselines on both held-out sets, `orbitals reconstruct` keeps a scan's physical size, and the
+/// scan commands refuse an orbital model (and the orbital command a scan model).
+/// </summary>
+public class OrbitalModelTests
+{
+    private static string Train(string dir, params string[] extra)
+    {
+        string model = Path.Combine(dir, "orbital.stmw");
+        Assert.Equal(0, TestData.Run(["train", "--task", "orbital", "--method", "ae", "--preset", "tiny", "--crop", "32", "--batch", "2",
+            "--steps", "2", "--threads", "1", "--validate-every", "0", "--checkpoint-every", "0", "--val-count", "2", "--pixel-nm", "0.08",
+            "--seed", "5", "-o", model, .. extra]));
+        return model;
+    }
+
+    [Fact]
+    public void TrainEvalAndReconstructAnOrbitalModel()
+    {
+        string dir = TestData.TempDir();
+        string model = Train(dir);
+        var meta = WeightSet.Load(model).Metadata;
+        Assert.Equal("orbital", meta.Task);
+        Assert.Null(meta.Sampler);
+        Assert.Equal(0.08e-9, meta.PixelSizeRange!.Value.Min, 15);
+        Assert.Equal(0.08e-9, meta.PixelSizeRange!.Value.Max, 15);
+        Assert.Null(meta.LatticePeriods); // no lattice check: molecules have none
+
+        string report = Path.Combine(dir, "eval.md");
+        Assert.Equal(0, TestData.Run(["orbitals", "eval", "--model", model, "--count", "5", "--fit-pairs", "4", "--size", "32", "--threads", "1",
+            "--figures", Path.Combine(dir, "figures"), "-o", report]));
+        Assert.Equal(["h2nc-homo.png", "h2nc-lumo.png", "pentacene-homo.png", "pentacene-lumo.png"],
+            Directory.GetFiles(Path.Combine(dir, "figures")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var json = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(report, ".json")))!;
+        foreach (var set in new[] { "test", "families" })
+        {
+            Assert.Equal(5, json[set]!["pairs"]!.GetValue<int>());
+            foreach (var m in new[] { "model", "identity", "oracle Wiener", "Richardson-Lucy", "learned Wiener" })
+                Assert.InRange(json[set]!["methods"]![m]!["ssim"]!.GetValue<double>(), -1, 1);
+            var gain = json[set]!["gain_ssim"]!;
+            Assert.InRange(gain["mean"]!.GetValue<double>(), gain["ci95_low"]!.GetValue<double>() - 1e-9, gain["ci95_high"]!.GetValue<double>() + 1e-9);
+            Assert.Equal(5, json[set]!["by_height"]!.AsArray().Sum(b => b!["pairs"]!.GetValue<int>()));
+        }
+        Assert.Equal(2, TestData.Run(["orbitals", "eval", "--model", model, "--count", "5", "-o", report])); // never overwritten
+
+        // A 40 × 36 CO-tip image at 0.1 nm/px: resampled to the model's 0.08 nm and back, so the output keeps size and extent.
+        string pairs = Path.Combine(dir, "pairs");
+        Assert.Equal(0, TestData.Run(["orbitals", "synth", "--count", "1", "--size", "40", "--pixel-angstrom", "1", "--max-hexagons", "3", "-o", pairs]));
+        var (input, _) = NpyFile.Read(Path.Combine(pairs, "input.npy"));
+        string scan = Path.Combine(dir, "co-tip.npy");
+        NpyFile.Write(scan, input.AsSpan(0, 40 * 36).ToArray(), 36, 40);
+        string outDir = Path.Combine(dir, "out");
+        Assert.Equal(0, TestData.Run(["orbitals", "reconstruct", scan, "--model", model, "--pixel-size", "0.1nm", "--threads", "1", "-o", outDir]));
+        var doc = StmFile.Read(Path.Combine(outDir, "co-tip.orbital.gwy"));
+        var result = doc.Channels[0];
+        Assert.Equal((40, 36), (result.Width, result.Height));
+        Assert.Equal(4e-9, result.RealWidth, 12);
+        Assert.Equal(3.6e-9, result.RealHeight, 12);
+
+        // The task fixes the pipeline both ways.
+        var (code, _, err) = TestData.Capture(() => TestData.Run(["restore", scan, "--model", model, "--pixel-size", "0.1nm", "-o", Path.Combine(dir, "r")]));
+        Assert.NotEqual(0, code);
+        Assert.Contains("trained for 'orbital'", err);
+        string scanModel = TestData.TinyModel(dir, "scan", "restore", SamplerSettings.FlowMatching);
+        Assert.NotEqual(0, TestData.Run(["orbitals", "reconstruct", scan, "--model", scanModel, "--pixel-size", "0.1nm", "-o", Path.Combine(dir, "o2")]));
+    }
+
+    [Fact]
+    public void OrbitalTrainingRefusesScanOptions()
+    {
+        string dir = TestData.TempDir();
+        string[] baseArgs = ["train", "--task", "orbital", "--preset", "tiny", "--crop", "32", "--steps", "1", "-o", Path.Combine(dir, "x.stmw")];
+        Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "fm"]));
+        Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--clean-p", "0.2"]));
+        Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--pixel-nm", "0.05:0.1"]));
+        Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--line-flatten"]));
+        Assert.False(File.Exists(Path.Combine(dir, "x.stmw")));
+    }
+}

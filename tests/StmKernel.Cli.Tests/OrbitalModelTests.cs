@@ -72,6 +72,29 @@ public class OrbitalModelTests
     }
 
     [Fact]
+    public void BatchesAreNormalisedReproducibleAndTheControlShufflesOnlyTargets()
+    {
+        var library = StmKernel.Orbitals.MoleculeLibrary.Build(new StmKernel.Orbitals.LibraryOptions { MaxHexagons = 5 });
+        var grid = new StmKernel.Orbitals.OrbitalRender { Width = 24, Height = 24, PixelSize = 1 };
+        var plain = new Cli.Orbitals.OrbitalBatches(library, 3, grid, 3, 1);
+        var (clean, degraded) = plain.Get(2);
+        var (clean2, degraded2) = new Cli.Orbitals.OrbitalBatches(library, 3, grid, 3, 2).Get(2);
+        Assert.Equal(clean.Data, clean2.Data);      // the step picks the data, whatever the thread count
+        Assert.Equal(degraded.Data, degraded2.Data);
+        for (int i = 0; i < 3; i++)
+            foreach (var t in new[] { clean, degraded })
+            {
+                var plane = t.Data.AsSpan(i * 576, 576).ToArray();
+                Assert.Equal(-1f, plane.Min(), 5);
+                Assert.Equal(1f, plane.Max(), 5);
+            }
+        var (shuffledClean, shuffledDegraded) = new Cli.Orbitals.OrbitalBatches(library, 3, grid, 3, 1, shuffledTargets: true).Get(2);
+        Assert.Equal(degraded.Data, shuffledDegraded.Data);
+        Assert.NotEqual(clean.Data, shuffledClean.Data);
+        Assert.Throws<ArgumentException>(() => plain.Get(0, Synthesis.Pairs.DataSplit.Test)); // eval's sets are never training data
+    }
+
+    [Fact]
     public void OrbitalTrainingRefusesScanOptions()
     {
         string dir = TestData.TempDir();
@@ -80,6 +103,7 @@ public class OrbitalModelTests
         Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--clean-p", "0.2"]));
         Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--pixel-nm", "0.05:0.1"]));
         Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--line-flatten"]));
+        Assert.Equal(2, TestData.Run(["train", "--task", "restore", "--method", "ae", "--preset", "tiny", "--crop", "32", "--steps", "1", "--shuffle-targets", "-o", Path.Combine(dir, "x.stmw")]));
         Assert.False(File.Exists(Path.Combine(dir, "x.stmw")));
     }
 }

@@ -16,9 +16,17 @@ internal sealed class OrbitalBatches : ITrainingBatches
 {
     private readonly Dictionary<DataSplit, OrbitalPairSampler> _samplers;
     private readonly int _threads;
+    private readonly bool _shuffledTargets;
 
-    /// <summary>Batches of <paramref name="batchSize"/> pairs of <paramref name="library"/>'s train and validation molecules.</summary>
-    public OrbitalBatches(MoleculeLibrary library, long seed, OrbitalRender grid, int batchSize, int threads)
+    // A shuffled-target pair takes its target from this far along the same stream: another molecule, level and tip.
+    private const long ShuffleOffset = 1L << 40;
+
+    /// <summary>
+    /// Batches of <paramref name="batchSize"/> pairs of <paramref name="library"/>'s train and validation molecules. With
+    /// <paramref name="shuffledTargets"/> each input is paired with another pair's target (the control of
+    /// docs/orbitals.md: a model that learns from such pairs can only learn the targets' average look).
+    /// </summary>
+    public OrbitalBatches(MoleculeLibrary library, long seed, OrbitalRender grid, int batchSize, int threads, bool shuffledTargets = false)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be ≥ 1");
         // The library's test split and held-out families are never drawn here: `orbitals eval` reads them.
@@ -27,7 +35,7 @@ internal sealed class OrbitalBatches : ITrainingBatches
             [DataSplit.Train] = new OrbitalPairSampler(library, Split.Train, seed, grid),
             [DataSplit.Validation] = new OrbitalPairSampler(library, Split.Validation, seed, grid),
         };
-        BatchSize = batchSize; _threads = Math.Max(1, threads);
+        BatchSize = batchSize; _threads = Math.Max(1, threads); _shuffledTargets = shuffledTargets;
     }
 
     /// <inheritdoc />
@@ -42,7 +50,9 @@ internal sealed class OrbitalBatches : ITrainingBatches
         var degraded = new Tensor(BatchSize, 1, h, w);
         Parallel.For(0, BatchSize, new ParallelOptions { MaxDegreeOfParallelism = _threads }, i =>
         {
-            var (_, input, target, _) = sampler.Draw(index * BatchSize + i);
+            long k = index * BatchSize + i;
+            var (_, input, target, _) = sampler.Draw(k);
+            if (_shuffledTargets) target = sampler.Draw(k + ShuffleOffset).Target;
             Normalisation.ToSymmetricUnit(new Plane(w, h, target)).Data.CopyTo(clean.Data, i * plane);
             Normalisation.ToSymmetricUnit(new Plane(w, h, input)).Data.CopyTo(degraded.Data, i * plane);
         });

@@ -10,13 +10,25 @@ public sealed record OrbitalPairRecord(
     int Index, string Molecule, string GraphHash, int LevelFromHomo, double EnergyEv, double WidthEv, double T2Ev, double T3Ev,
     double TipWs, double TipWp, double TipPxShare, double TipPyShare, double TipAxisRad, double TipTiltRad,
     double HeightAngstrom, double KappaPerAngstrom, double RotationRad, double OffsetXAngstrom, double OffsetYAngstrom,
-    double Noise, double BlurPx, double FeedbackLagPx, int[] LineShiftsPx, double LineOffsets)
+    double Noise, double BlurPx, double FeedbackLagPx, int[] LineShiftsPx, double LineOffsets, OrbitalSurroundingsRecord? Surroundings)
 {
     /// <summary>The record of pair <paramref name="index"/>.</summary>
     public static OrbitalPairRecord From(int index, LibraryEntry entry, OrbitalPairParameters p) => new(
         index, p.Molecule, entry.GraphHash, p.LevelFromHomo, p.Energy, p.Width, p.T2, p.T3,
         p.Tip.Ws, p.Tip.Wp, p.Tip.PxShare, p.Tip.PyShare, p.Tip.AxisAngle, p.Tip.Tilt,
-        p.Height, p.Kappa, p.Rotation, p.Offset.X, p.Offset.Y, p.Noise, p.Blur, p.FeedbackLag, p.LineShifts, p.LineOffsets);
+        p.Height, p.Kappa, p.Rotation, p.Offset.X, p.Offset.Y, p.Noise, p.Blur, p.FeedbackLag, p.LineShifts, p.LineOffsets,
+        p.Surroundings is { } e ? OrbitalSurroundingsRecord.From(e) : null);
+}
+
+/// <summary>A pair's <see cref="OrbitalSurroundings"/> as flat fields (drift, background, standing waves, adsorbates).</summary>
+public sealed record OrbitalSurroundingsRecord(
+    double DriftScaleX, double DriftScaleY, double DriftShear, double DriftRotationRad, double BackgroundSlopeX, double BackgroundSlopeY,
+    double WaveAmplitude, double WavePeriodAngstrom, double WaveSourceXAngstrom, double WaveSourceYAngstrom, double WavePhaseRad, int Adsorbates)
+{
+    /// <summary>The record of <paramref name="e"/>.</summary>
+    public static OrbitalSurroundingsRecord From(OrbitalSurroundings e) => new(
+        e.Drift.ScaleX, e.Drift.ScaleY, e.Drift.Shear, e.Drift.Rotation, e.SlopeX, e.SlopeY,
+        e.WaveAmplitude, e.WavePeriod, e.WaveSource.X, e.WaveSource.Y, e.WavePhase, e.Adsorbates.Count);
 }
 
 /// <summary>The manifest.json of an `orbitals synth` set (snake_case, written through System.Text.Json source generation: trim-safe).</summary>

@@ -11,15 +11,15 @@ public sealed class OrbitalPairSampler
 {
     private readonly IReadOnlyList<LibraryEntry> _molecules;
 
-    /// <summary>Pairs of <paramref name="split"/> of <paramref name="library"/> on <paramref name="grid"/>'s pixels.</summary>
+    /// <summary>Pairs of <paramref name="split"/> of <paramref name="library"/> on <paramref name="grid"/>'s pixels (with <paramref name="surroundings"/>: see <see cref="OrbitalSurroundings"/>).</summary>
     /// <exception cref="ArgumentException">The split holds no molecule.</exception>
-    public OrbitalPairSampler(MoleculeLibrary library, Split split, long seed, OrbitalRender grid)
+    public OrbitalPairSampler(MoleculeLibrary library, Split split, long seed, OrbitalRender grid, bool surroundings = false)
     {
         ArgumentNullException.ThrowIfNull(library);
         ArgumentNullException.ThrowIfNull(grid);
         _molecules = [.. library.In(split)];
         if (_molecules.Count == 0) throw new ArgumentException($"the library has no molecule in split {split}", nameof(split));
-        Split = split; Seed = seed; Grid = grid;
+        Split = split; Seed = seed; Grid = grid; Surroundings = surroundings;
     }
 
     /// <summary>The split the molecules come from.</summary>
@@ -31,6 +31,9 @@ public sealed class OrbitalPairSampler
     /// <summary>The pixel grid (size, pixel size); each pair sets its own height, rotation and offset.</summary>
     public OrbitalRender Grid { get; }
 
+    /// <summary>True when pairs carry drift, background, standing waves and adsorbates.</summary>
+    public bool Surroundings { get; }
+
     /// <summary>Molecules in the split.</summary>
     public int MoleculeCount => _molecules.Count;
 
@@ -38,7 +41,7 @@ public sealed class OrbitalPairSampler
     public (LibraryEntry Entry, float[] Input, float[] Target, OrbitalPairParameters Parameters) Draw(long index)
     {
         var entry = _molecules[Rng.Derive(Seed, index, 1).UniformInt(0, _molecules.Count - 1)];
-        var (input, target, parameters) = OrbitalPairs.Draw(entry.Molecule, Seed, index, Grid);
+        var (input, target, parameters) = OrbitalPairs.Draw(entry.Molecule, Seed, index, Grid, Surroundings);
         return (entry, input, target, parameters);
     }
 }

@@ -53,6 +53,9 @@ public sealed record OrbitalPairParameters
 
     /// <inheritdoc cref="Noise"/>
     public required double LineOffsets { get; init; }
+
+    /// <summary>Drift, background, standing waves and adsorbates, or null for a pair drawn without them.</summary>
+    public OrbitalSurroundings? Surroundings { get; init; }
 }
 
 /// <summary>
@@ -63,8 +66,13 @@ public sealed record OrbitalPairParameters
 /// </summary>
 public static class OrbitalPairs
 {
-    /// <summary>Draws pair <paramref name="index"/> of <paramref name="seed"/> for <paramref name="molecule"/> on <paramref name="grid"/>'s pixels.</summary>
-    public static (float[] Input, float[] Target, OrbitalPairParameters Parameters) Draw(Molecule molecule, long seed, long index, OrbitalRender grid)
+    /// <summary>
+    /// Draws pair <paramref name="index"/> of <paramref name="seed"/> for <paramref name="molecule"/> on <paramref name="grid"/>'s
+    /// pixels; with <paramref name="surroundings"/> also drift (input and target) and background, standing waves and
+    /// adsorbates (input), from a stream of their own, so the rest of the pair is the same as without.
+    /// </summary>
+    public static (float[] Input, float[] Target, OrbitalPairParameters Parameters) Draw(Molecule molecule, long seed, long index, OrbitalRender grid,
+        bool surroundings = false)
     {
         ArgumentNullException.ThrowIfNull(molecule);
         ArgumentNullException.ThrowIfNull(grid);
@@ -95,6 +103,12 @@ public static class OrbitalPairs
         var maps = render.Render(solution, orbitals, weights);
         var target = Normalised(TipModel.SWave.Image(maps));
         var clean = Normalised(tip.Image(maps));
+        var env = surroundings ? OrbitalSurroundings.Sample(Rng.Derive(seed, index, 2), grid) : null;
+        if (env is not null)
+        {
+            target = env.Drift.Apply(new Plane(grid.Width, grid.Height, target)).Data;
+            clean = env.Drift.Apply(new Plane(grid.Width, grid.Height, clean)).Data;
+        }
 
         // 4. input-only degradations
         var p = new OrbitalPairParameters
@@ -105,8 +119,15 @@ public static class OrbitalPairs
             FeedbackLag = rng.Bernoulli(0.3) ? rng.Uniform(0.2, 1.5) : 0,
             LineShifts = rng.Bernoulli(0.3) ? ScanLineMisalignment.Sample(rng, grid.Height, 0.8) : new int[grid.Height],
             LineOffsets = rng.Bernoulli(0.5) ? rng.Uniform(0, 0.03) : 0,
+            Surroundings = env,
         };
-        return (Degrade(clean, grid.Width, grid.Height, p, rng), target, p);
+        var input = Degrade(clean, grid.Width, grid.Height, p, rng);
+        if (env is not null)
+        {
+            var field = env.Field(grid);
+            for (int i = 0; i < input.Length; i++) input[i] += field[i];
+        }
+        return (input, target, p);
     }
 
     /// <summary>Blunt tip, feedback lag along the fast axis, line shifts, line offsets, then white noise.</summary>

@@ -27,7 +27,7 @@ public sealed class TrainCommand : ICliCommand
                                --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
-                               [--f32] [--force] [--export] [--shuffle-targets] -o OUT.stmw
+                               [--f32] [--force] [--export] [--shuffle-targets] [--surroundings] -o OUT.stmw
           Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in
           --pristine DIR (split train/validation/test by a fixed seed); --clean-p is the share of pairs left
           undegraded (the paper's pipeline is --clean-p 0; a share teaches the model to leave clean scans alone). --steps sets the learning-rate
@@ -42,7 +42,8 @@ public sealed class TrainCommand : ICliCommand
           scan can be kept (σ = 0.1 is about 26 dB of added noise), and 0 makes the flow a deterministic two-step regressor.
           --task orbital (docs/orbitals.md) trains on CO-tip / s-wave pairs of the molecule library's train split
           (validated on its validation split) at one pixel size (--pixel-nm, default 0.05); --method ae only.
-          --shuffle-targets (orbital) pairs each input with another pair's target: the control run.
+          --shuffle-targets (orbital) pairs each input with another pair's target: the control run; --surroundings
+          (orbital) adds drift, background, standing waves and adsorbates (orbitals synth --help).
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
         pristine options:
@@ -79,9 +80,10 @@ public sealed class TrainCommand : ICliCommand
         bool export = args.Flag("export");
         bool force = args.Flag("force");
         bool shuffledTargets = args.Flag("shuffle-targets");
+        bool surroundings = args.Flag("surroundings");
         string output = args.Required("o", "out");
         args.EnsureAllUsed();
-        if (shuffledTargets && modelTask != OrbitalTask.Task) throw new CliException("--shuffle-targets is the orbital task's control (--task orbital)");
+        if ((shuffledTargets || surroundings) && modelTask != OrbitalTask.Task) throw new CliException("--shuffle-targets and --surroundings are orbital settings (--task orbital)");
         if (modelTask == OrbitalTask.Task && method != "ae") throw new CliException($"--task orbital trains a one-pass regressor: give --method ae, not {method}");
         if (!double.IsNaN(startNoise) && method != "fm-bridge") throw new CliException($"--start-noise is an fm-bridge setting, not one of --method {method}");
         if (!double.IsNaN(startNoise) && !(startNoise >= 0 && startNoise <= 1)) throw new CliException($"--start-noise must be in [0, 1], got {startNoise}");
@@ -123,7 +125,7 @@ public sealed class TrainCommand : ICliCommand
             throw new CliException($"{resume}: checkpoint holds ({trainer.Parameters.Config.Describe()}), not the {preset} preset");
 
         var training = modelTask == OrbitalTask.Task
-            ? TrainingData.Orbitals(data, seed, crop, cleanGiven, shuffledTargets, threads)
+            ? TrainingData.Orbitals(data, seed, crop, cleanGiven, shuffledTargets, surroundings, threads)
             : TrainingData.Scans(data, modelTask, seed, crop, cleanShare, threads);
         var batches = training.Batches(batch);
         var (valClean, valDegraded) = training.Batches(valCount).Get(0, DataSplit.Validation);

@@ -26,14 +26,14 @@ internal sealed class OrbitalBatches : ITrainingBatches
     /// <paramref name="shuffledTargets"/> each input is paired with another pair's target (the control of
     /// docs/orbitals.md: a model that learns from such pairs can only learn the targets' average look).
     /// </summary>
-    public OrbitalBatches(MoleculeLibrary library, long seed, OrbitalRender grid, int batchSize, int threads, bool shuffledTargets = false)
+    public OrbitalBatches(MoleculeLibrary library, long seed, OrbitalRender grid, int batchSize, int threads, bool shuffledTargets = false, bool surroundings = false)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be ≥ 1");
         // The library's test split and held-out families are never drawn here: `orbitals eval` reads them.
         _samplers = new()
         {
-            [DataSplit.Train] = new OrbitalPairSampler(library, Split.Train, seed, grid),
-            [DataSplit.Validation] = new OrbitalPairSampler(library, Split.Validation, seed, grid),
+            [DataSplit.Train] = new OrbitalPairSampler(library, Split.Train, seed, grid, surroundings),
+            [DataSplit.Validation] = new OrbitalPairSampler(library, Split.Validation, seed, grid, surroundings),
         };
         BatchSize = batchSize; _threads = Math.Max(1, threads); _shuffledTargets = shuffledTargets;
     }

@@ -24,12 +24,13 @@ namespace StmKernel.Cli.Orbitals;
 internal static class OrbitalEval
 {
     public const string Usage = """
-        usage: stmkernel orbitals eval [--model NAME|FILE] [--count 240] [--seed 7] [--fit-pairs 256] [--threads N] [--figures DIR] -o REPORT.md
+        usage: stmkernel orbitals eval [--model NAME|FILE] [--count 240] [--seed 7] [--fit-pairs 256] [--threads N] [--figures DIR] [--surroundings] -o REPORT.md
           Pairs i = 0 … count−1 of seed S of the test split and of the held-out families, on the model's grid (its
           pixel size, 64² unless --size); the learned Wiener filter is fitted on --fit-pairs train pairs (seed S + 1).
           Scores are PSNR / SSIM after each output's least-squares gain and offset onto the target (orbital images have
           no absolute scale). The gain over the best baseline (highest mean SSIM of the set) comes with a 95 % bootstrap
           interval over molecules; "pure s" rows are the inputs taken with an s-wave tip (the model should leave them be).
+          --surroundings scores pairs with drift, background, standing waves and adsorbates (orbitals synth --help).
           --figures DIR writes input | target | model | baselines strips of pentacene and H2Nc HOMO and LUMO.
         """;
 
@@ -49,6 +50,7 @@ internal static class OrbitalEval
         int size = args.Int("size", 64, 16, 512);
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         string? figures = args.Option("figures");
+        bool surroundings = args.Flag("surroundings");
         string output = args.Required("o", "out");
         args.EnsureAllUsed();
         string json = Path.ChangeExtension(output, ".json");
@@ -66,7 +68,7 @@ internal static class OrbitalEval
         var library = MoleculeLibrary.Build();
 
         var learned = new LearnedWiener(size, size);
-        var fit = new OrbitalPairSampler(library, Split.Train, seed + 1, grid);
+        var fit = new OrbitalPairSampler(library, Split.Train, seed + 1, grid, surroundings);
         for (int i = 0; i < fitPairs; i++)
         {
             var (_, input, target, _) = fit.Draw(i);
@@ -78,14 +80,14 @@ internal static class OrbitalEval
         var root = new JsonObject
         {
             ["model"] = Path.GetFileName(path), ["pairs_per_set"] = count, ["seed"] = seed, ["fit_pairs"] = fitPairs,
-            ["size"] = size, ["pixel_angstrom"] = pixelAngstrom, ["scoring"] = "PSNR/SSIM after least-squares gain and offset, data range 1",
+            ["size"] = size, ["pixel_angstrom"] = pixelAngstrom, ["surroundings"] = surroundings, ["scoring"] = "PSNR/SSIM after least-squares gain and offset, data range 1",
         };
         report.AppendLine(Invariant($"# Orbital reconstruction: {Path.GetFileName(path)}"));
         report.AppendLine();
-        report.AppendLine(Invariant($"{count} pairs per set (seed {seed}), {size}² at {pixelAngstrom:0.###} Å/px; learned Wiener fitted on {fitPairs} train pairs. Scores after each output's best gain and offset (data range 1)."));
+        report.AppendLine(Invariant($"{count} pairs per set (seed {seed}), {size}² at {pixelAngstrom:0.###} Å/px; learned Wiener fitted on {fitPairs} train pairs{(surroundings ? "; pairs with drift, background, standing waves and adsorbates" : "")}. Scores after each output's best gain and offset (data range 1)."));
         foreach (var split in new[] { Split.Test, Split.Families })
         {
-            var sampler = new OrbitalPairSampler(library, split, seed, grid);
+            var sampler = new OrbitalPairSampler(library, split, seed, grid, surroundings);
             var scored = Score(sampler, count, model, learned, pool);
             root[split.ToString().ToLowerInvariant()] = Summarise(split, scored, sampler.MoleculeCount, report);
         }

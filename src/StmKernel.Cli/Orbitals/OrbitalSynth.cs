@@ -13,13 +13,14 @@ internal static class OrbitalSynth
 {
     public const string Usage = """
         usage: stmkernel orbitals synth --count N [--seed S] [--split train|validation|test|families]
-                                        [--size 128] [--pixel-angstrom 0.25] [--max-hexagons 6] [--library-seed 0] -o DIR
+                                        [--size 128] [--pixel-angstrom 0.25] [--max-hexagons 6] [--library-seed 0] [--surroundings] -o DIR
           Pair i uses molecule and parameters from streams of seed S and i (any pair can be regenerated): a level
           HOMO-2 ... LUMO+2 as a dI/dV resonance, a functionalised tip (w_p/w_s log-uniform over [0.05, 20], pure s and
           pure p cases, asymmetric and tilted tips), tip height 4.5-9 Å, random rotation and offset; the input alone gets
           the scan degradations. The split holds whole molecule skeletons (families: acenes, porphyrinoids, O-containing
           molecules, never in the other splits). Writes DIR/input.npy, DIR/target.npy and DIR/manifest.json; existing
-          files are never overwritten.
+          files are never overwritten. --surroundings adds drift (input and target), a plane background, Cu(111)
+          standing waves (period ~15 Å) and adsorbates (input) from a stream of their own.
         """;
 
     public static int Run(ArgReader args)
@@ -35,6 +36,7 @@ internal static class OrbitalSynth
         if (!(pixel > 0 && pixel < 10)) throw new CliException($"--pixel-angstrom must be in (0, 10), got {pixel}");
         int maxHexagons = args.Int("max-hexagons", 6, 1, 8);
         int librarySeed = args.Int("library-seed", 0);
+        bool surroundings = args.Flag("surroundings");
         string dir = args.Required("o", "out");
         args.EnsureAllUsed();
 
@@ -43,7 +45,7 @@ internal static class OrbitalSynth
             if (File.Exists(f)) throw new CliException($"{f} already exists; choose an empty folder");
         var library = MoleculeLibrary.Build(new LibraryOptions { MaxHexagons = maxHexagons, Seed = librarySeed, SplitSeed = librarySeed });
         if (!library.In(split).Any()) throw new CliException($"the library (≤ {maxHexagons} hexagons) has no molecule in split {splitText}");
-        var sampler = new OrbitalPairSampler(library, split, seed, new OrbitalRender { Width = size, Height = size, PixelSize = pixel });
+        var sampler = new OrbitalPairSampler(library, split, seed, new OrbitalRender { Width = size, Height = size, PixelSize = pixel }, surroundings);
         int plane = size * size;
         var input = new float[(long)count * plane];
         var target = new float[(long)count * plane];

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace StmKernel.Imaging;
 
@@ -48,6 +50,63 @@ public static class SafeWrite
         finally
         {
             if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>A temporary file's name: TARGET.tmp-PID-8 hex digits (StmKernel.UNet's AtomicFile names its files the same way).</summary>
+    private static readonly Regex TemporaryName = new(@"^.+\.tmp-(?<pid>[0-9]{1,10})-[0-9a-f]{8}$", RegexOptions.CultureInvariant);
+
+    /// <summary>A temporary file younger than this is never removed: its writer may be on another machine sharing the folder.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(2);
+
+    /// <summary>Older than this, a temporary file is stale even when a process of its writer's id runs (the id was reused after a kill).</summary>
+    public static readonly TimeSpan AbandonedAfter = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Removes the temporary files a killed writer left in <paramref name="folder"/> (and its subfolders when
+    /// <paramref name="recursive"/>): files named as <see cref="Write"/> names them, not written for
+    /// <see cref="StaleAfter"/>, whose writer process is gone (or that are older than <see cref="AbandonedAfter"/>).
+    /// Files of this process and every other name are left alone. Returns the removed paths; a file that
+    /// cannot be removed is skipped (the next write does not need the name).
+    /// </summary>
+    public static IReadOnlyList<string> RemoveStaleTemporaries(string folder, bool recursive = false) =>
+        RemoveStaleTemporaries(folder, recursive, DateTime.UtcNow);
+
+    internal static IReadOnlyList<string> RemoveStaleTemporaries(string folder, bool recursive, DateTime now)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(folder)) return removed;
+        var options = new EnumerationOptions { RecurseSubdirectories = recursive, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+        foreach (string path in Directory.EnumerateFiles(folder, "*.tmp-*", options))
+        {
+            var m = TemporaryName.Match(Path.GetFileName(path));
+            if (!m.Success || !int.TryParse(m.Groups["pid"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || pid == Environment.ProcessId)
+                continue;
+            try
+            {
+                var age = now - File.GetLastWriteTimeUtc(path);
+                if (age < StaleAfter || (age < AbandonedAfter && IsRunning(pid))) continue;
+                File.Delete(path);
+                removed.Add(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Not ours to fight over: a read-only folder keeps its temporary files, and writes report that themselves.
+            }
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 }

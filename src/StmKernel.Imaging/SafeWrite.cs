@@ -26,8 +26,8 @@ public static class SafeWrite
 
     /// <summary>
     /// Runs <paramref name="write"/> on a temporary file next to <paramref name="path"/> and renames it into place.
-    /// A failure to create, write or rename (an <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>)
-    /// is rethrown as an <see cref="OutputWriteException"/> naming <paramref name="path"/>; the temporary file is
+    /// A failure to create, write or rename (an <see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>, or
+    /// the runtime's <see cref="ArgumentOutOfRangeException"/> for a file too large for the file system) is rethrown as an <see cref="OutputWriteException"/> naming <paramref name="path"/>; the temporary file is
     /// removed and <paramref name="path"/> is left as it was.
     /// </summary>
     public static void Write(string path, Action<Stream> write)
@@ -46,6 +46,12 @@ public static class SafeWrite
         {
             // The runtime's message names the temporary file; the user needs the output's name and the reason.
             throw new OutputWriteException($"cannot write {path}: {e.Message}", e);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
+        {
+            // write(2) failing with EFBIG (a file over the file system's size limit, e.g. 4 GiB on FAT32, or over the
+            // process's `ulimit -f`) reaches us as this, not as an IOException (tools/full-disk.sh).
+            throw new OutputWriteException($"cannot write {path}: the file is larger than the file system or the process's file-size limit allows ({e.Message})", e);
         }
         finally
         {

@@ -5,7 +5,8 @@
 #   tools/full-disk.sh [CLI_DIR]     (default: the Release build of src/StmKernel.Cli)
 #
 # Two real write(2) failures, not simulated ones:
-#   ENOSPC  a 64 KiB tmpfs as the output folder (needs root and a mount-capable container; skipped otherwise)
+#   ENOSPC  a 64 KiB tmpfs as the output folder (needs root and a mount-capable container; skipped otherwise),
+#   EROFS   then the same tmpfs remounted read-only (restore only)
 #   EFBIG   `ulimit -f 64` with SIGXFSZ ignored: any write past 64 KiB fails, the same path through SafeWrite,
 #           and it needs no privilege, so this part always runs
 # A restored 128² scan (.gwy with restored and uncertainty channels) is ~270 KB, so every write hits the limit.
@@ -33,7 +34,7 @@ input_sum=$(sha256sum "$scan" | cut -d' ' -f1)
 check_restore() {
   local out=$1 reason=$2 code=0
   local output=$out/surface_00000.restored.gwy
-  printf 'an earlier output' >"$output"
+  [ -e "$output" ] || printf 'an earlier output' >"$output" # the read-only case writes it before the remount
   "${cli[@]}" restore "$scan" -o "$out" "${opts[@]}" --force >"$work/log" 2>&1 || code=$?
   [ "$code" -eq 1 ] || fail "restore into a full $out exited $code, expected 1: $(cat "$work/log")"
   grep -q "cannot write $output: .*$reason" "$work/log" || fail "restore's error does not name $output and '$reason': $(cat "$work/log")"
@@ -60,9 +61,13 @@ if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=64k tmpfs "$mnt" 2>/dev/null; 
   check_restore "$mnt" "No space left on device" "ENOSPC, 64 KiB tmpfs"
   rm -f "$mnt"/*
   check_watch "$mnt" "No space left on device" "ENOSPC, 64 KiB tmpfs"
+  rm -rf "${mnt:?}"/*
+  printf 'an earlier output' >"$mnt/surface_00000.restored.gwy"
+  mount -o remount,ro "$mnt"
+  check_restore "$mnt" "Read-only file system" "EROFS, read-only tmpfs"
   umount "$mnt"
 else
-  echo "full-disk: ENOSPC part skipped: mounting a tmpfs needs root in a container that allows mount"
+  echo "full-disk: ENOSPC and EROFS parts skipped: mounting a tmpfs needs root in a container that allows mount"
 fi
 
 # The file-size limit applies to every file the process writes; the inputs are read only. 64 blocks of 1 KiB.

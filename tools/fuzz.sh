@@ -6,9 +6,9 @@
 # Builds fuzz/StmKernel.Fuzz, instruments copies of StmKernel.Imaging/UNet/Train with sharpfuzz, seeds afl
 # with tests/fuzz-corpus/FORMAT plus seeds cut from ../shared/data/real and our writers, runs afl-fuzz on one
 # core for MINUTES, then prints executions, corpus size, edges, crashes and hangs from fuzzer_stats. The queue
-# is minimised with afl-cmin and written back to tests/fuzz-corpus/FORMAT (files <= 64 KiB, at most 30, the
-# smallest first); crashing and hanging inputs are copied there too as crash-*/hang-*, so the corpus
-# regression test (FuzzCorpusTests) fails on them until the parser is fixed.
+# is minimised with afl-cmin and written back to tests/fuzz-corpus/FORMAT as q00… (files <= 64 KiB, at most 30,
+# the smallest first); crashing and hanging inputs are copied there too as crash-DATE-N/hang-DATE-N, so the
+# corpus regression test (FuzzCorpusTests) fails on them until the parser is fixed.
 # Needs: afl++ (apt-get install -y afl++), the .NET SDK. Env: FUZZ_WORK (default fuzz/.work; afl-cmin refuses to run under /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,7 +56,9 @@ echo "$format: $(stat execs_done) execs in $(stat run_time) s, corpus $(stat cor
 # The kept corpus: afl-cmin's coverage-minimal subset of the queue, small files first.
 nice -n 10 afl-cmin -t 5000 -m none -i "$work/out/default/queue" -o "$work/min" -- "${harness[@]}" afl "$format" "$corpus" > "$work/cmin.log" 2>&1 \
     || { echo "afl-cmin failed (see $work/cmin.log); keeping the whole queue"; cp -r "$work/out/default/queue" "$work/min"; }
-rm -rf "${corpus:?}/$format" && mkdir -p "$corpus/$format"
+# Only the q* files are replaced: crash-*/hang-* files from earlier runs are regression tests (rename them to say
+# what they found once the parser is fixed).
+mkdir -p "$corpus/$format" && find "$corpus/$format" -maxdepth 1 -type f -name 'q*' -delete
 n=0
 while read -r size file; do
     [ "$size" -le 65536 ] && [ $n -lt 30 ] || continue
@@ -66,7 +68,7 @@ for kind in crash hang; do
     i=0
     for f in "$work/out/default/${kind}s"/id:* "$work/out/default/${kind}es"/id:*; do
         [ -e "$f" ] || continue
-        cp "$f" "$corpus/$format/$kind-$i" && i=$((i + 1))
+        cp "$f" "$corpus/$format/$kind-$(date +%Y%m%d)-$i" && i=$((i + 1))
         "${plain[@]}" replay "$format" "$corpus" "$f" | head -5 || true
     done
 done

@@ -39,9 +39,9 @@ public class FuzzCorpusTests(ITestOutputHelper log)
     public void The_rules_tell_rejections_from_findings()
     {
         foreach (var t in Targets().All) Assert.Equal(FuzzOutcome.Rejected, FuzzTargets.Run(t, []));
-        var liar = new FuzzTarget("liar", _ => throw new IndexOutOfRangeException("index 9"), typeof(InvalidDataException));
+        var liar = new FuzzTarget("liar", _ => throw new IndexOutOfRangeException("index 9"), [typeof(InvalidDataException)]);
         Assert.Contains("IndexOutOfRangeException", Assert.Throws<FuzzFindingException>(() => FuzzTargets.Run(liar, [1])).Message);
-        var hog = new FuzzTarget("hog", _ => GC.KeepAlive(new byte[80 << 20]), typeof(InvalidDataException));
+        var hog = new FuzzTarget("hog", _ => GC.KeepAlive(new byte[80 << 20]), [typeof(InvalidDataException)]);
         Assert.Contains("allocated 80 MiB", Assert.Throws<FuzzFindingException>(() => FuzzTargets.Run(hog, [1])).Message);
     }
 

@@ -10,7 +10,8 @@
 # (a partial or torn file would differ); the restart must then finish the job: restore --force reproduces the
 # reference, watch restores exactly the scans its state did not yet hold (each recorded once), and train resumes
 # from the checkpoint the kill left (when it had written one: the kill may land before the first). Temporary
-# siblings a kill leaves (NAME.tmp-PID-XXXXXXXX) are counted and reported; they never carry a final name.
+# siblings a kill leaves (NAME.tmp-PID-XXXXXXXX) are counted; they never carry a final name, and the restart must
+# remove them (they are aged past SafeWrite.StaleAfter first, as a restart minutes later would find them).
 # Exit 1 on the first violation, naming the file and what was wrong.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -48,6 +49,14 @@ check_visible() {
     cmp -s "$f" "$ref/$rel" || fail "$f: differs from the uninterrupted run's output: a partial or corrupt file is visible"
   done < <(find "$out" -type f -print0)
 }
+# Temporary siblings the kill left in $1, dated back past SafeWrite.StaleAfter (2 min): their writer is dead.
+age_temps() { find "$1" -name '*.tmp-*' -exec touch -d '-5 minutes' {} + 2>/dev/null || true; }
+# The restart must have removed every temporary sibling in $1.
+check_no_temps() {
+  local left
+  left=$(find "$1" -name '*.tmp-*' | head -3)
+  [ -z "$left" ] || fail "temporary file(s) left by the kill survived the restart: $left"
+}
 # Every final output of the reference folder $2 must be in $1, byte for byte.
 check_complete() {
   local out=$1 ref=$2 f rel
@@ -76,9 +85,11 @@ for ((r = 1; r <= rounds; r++)); do
   d=$(delay 0.3 "$t_restore")
   kill_after "$d" "${cli[@]}" restore "$work/scans" -o "$out" "${opts[@]}"
   check_visible "$out" "$work/ref-restore"
+  age_temps "$out"
   seen=$(find "$out" -name '*.restored.gwy' 2>/dev/null | wc -l)
   "${cli[@]}" restore "$work/scans" -o "$out" "${opts[@]}" --force >"$work/last.log" 2>&1 || { cat "$work/last.log"; fail "restore restart exited non-zero"; }
   check_complete "$out" "$work/ref-restore"
+  check_no_temps "$out"
   echo "restore round $r: killed after $d s with $seen of 8 outputs complete; restart reproduced all 8"
 done
 
@@ -88,12 +99,14 @@ for ((r = 1; r <= rounds; r++)); do
   d=$(delay 0.3 "$t_watch")
   kill_after "$d" "${cli[@]}" watch "$in" -o "$out" "${opts[@]}" --settle 0.2 --rescan 0.5
   check_visible "$out" "$work/ref-watch"
+  age_temps "$out"
   state="$out/watch-state.jsonl"
   # Newline-terminated lines only: a line torn by the kill is cut off on the next open, and its scan restored again.
   recorded=$( [ -f "$state" ] && tr -cd '\n' <"$state" | wc -c || echo 0)
   log_before=$( [ -f "$out/watch.log" ] && stat -c %s "$out/watch.log" || echo 0)
   "${cli[@]}" watch "$in" -o "$out" "${opts[@]}" --settle 0.2 --rescan 0.5 --once >"$work/last.log" 2>&1 || { cat "$work/last.log"; fail "watch restart exited non-zero"; }
   check_complete "$out" "$work/ref-watch"
+  check_no_temps "$out"
   dupes=$(grep -o '"path":"[^"]*"' "$state" | sort | uniq -d)
   [ -z "$dupes" ] || fail "$state: scans recorded more than once: $dupes"
   [ "$(grep -c '"status":"done"' "$state")" -eq 8 ] || fail "$state: expected 8 scans done, got: $(cat "$state")"
@@ -112,6 +125,7 @@ for ((r = 1; r <= rounds; r++)); do
   for f in "$dir"/*; do
     case "$f" in *.tmp-*) temps=$((temps + 1)) ;; "$dir/run.stmckpt") ;; *) fail "$f: unexpected file after killing train" ;; esac
   done
+  age_temps "$dir"
   if [ ! -f "$dir/run.stmckpt" ]; then
     echo "train round $r: killed after $d s, before the first checkpoint"
     continue
@@ -124,9 +138,10 @@ for ((r = 1; r <= rounds; r++)); do
   "${cli[@]}" train "${train[@]}" --steps $((step + 2)) --checkpoint-every 0 --resume "$dir/run.stmckpt" -o "$dir/resumed.stmw" >"$work/last.log" 2>&1 ||
     { cat "$work/last.log"; fail "train --resume $dir/run.stmckpt exited non-zero"; }
   grep -q "^step $((step + 2))/$((step + 2)): wrote" "$work/last.log" || fail "the resumed run did not reach step $((step + 2)): $(tail -1 "$work/last.log")"
+  check_no_temps "$dir"
   resumed=$((resumed + 1))
   echo "train round $r: killed after $d s at checkpoint step $step; it loads and training went on to step $((step + 2))"
 done
 [ "$resumed" -gt 0 ] || fail "no train round left a checkpoint to resume: raise the delays"
 
-echo "fault-kill: ok: $rounds round(s) each of restore, watch and train; $temps temporary sibling(s) left by kills, none under a final name"
+echo "fault-kill: ok: $rounds round(s) each of restore, watch and train; $temps temporary sibling(s) left by kills, none under a final name, all removed by the restarts"

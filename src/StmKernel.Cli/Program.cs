@@ -10,6 +10,7 @@ ICliCommand[] commands =
     new ConvertWeightsCommand(),
     new DegradeCommand(),
     new EvalCommand(),
+    new EvalMergeCommand(),
     new ForwardCommand(),
     new InfoCommand(),
     new ModelsCommand(),

@@ -61,6 +61,7 @@ internal sealed class RestoreRun
 
         using var session = new ScanRestoreSession(_settings);
         if (!IsFileOutput(_output)) CreateOutputFolder(_output);
+        OutputPaths.RemoveStaleTemporaries(command, IsFileOutput(_output) ? Path.GetDirectoryName(Path.GetFullPath(_output))! : _output);
         int done = 0, failed = 0;
         long tiles = 0, forwards = 0;
         foreach (int i in work)

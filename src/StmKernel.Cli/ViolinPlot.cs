@@ -22,7 +22,7 @@ internal static class ViolinPlot
     /// <summary>The whole figure as SVG text; <paramref name="metric"/> labels the y axes.</summary>
     public static string Render(string metric, IReadOnlyList<Panel> panels)
     {
-        int slots = Math.Max(1, panels.Max(p => p.Series.Count));
+        int slots = Math.Max(1, panels.Select(p => p.Series.Count).DefaultIfEmpty(0).Max()); // an empty shard of eval has no panel
         int width = Left + slots * Slot + 16, height = panels.Count * PanelHeight;
         var svg = new StringBuilder();
         svg.Append(Inv($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n"));

@@ -83,8 +83,7 @@ internal sealed class TrainingCheckpoint
             r.ReadBytes(Magic.Length);
             uint version = r.ReadUInt32();
             if (version is not (1 or Version)) throw new InvalidDataException($"{path}: checkpoint version {version} is not supported (expected 1 or {Version})");
-            int configLength = r.ReadInt32();
-            var json = JsonNode.Parse(r.ReadBytes(configLength)) as JsonObject ?? throw new InvalidDataException($"{path}: checkpoint config is not a JSON object");
+            var json = JsonFields.ParseObject(ReadBlock(r, path, "checkpoint config"), path, "checkpoint config");
             var config = NetworkFamilies.Parse(json, path, "checkpoint config");
             string objective = ReadString(r);
             long step = r.ReadInt64();
@@ -92,7 +91,7 @@ internal sealed class TrainingCheckpoint
             for (int i = 0; i < 4; i++) state[i] = r.ReadUInt64();
             JsonArray? history = null;
             if (version >= 2)
-                history = JsonNode.Parse(r.ReadBytes(r.ReadInt32())) as JsonArray ?? throw new InvalidDataException($"{path}: checkpoint history is not a JSON array");
+                history = JsonFields.ParseArray(ReadBlock(r, path, "checkpoint history"), path, "checkpoint history");
             var specs = ParameterList.For(config);
             int count = r.ReadInt32();
             if (count != specs.Count) throw new InvalidDataException($"{path}: checkpoint holds {count} tensors, the architecture has {specs.Count}");
@@ -122,10 +121,6 @@ internal sealed class TrainingCheckpoint
         {
             throw new InvalidDataException($"{path}: checkpoint ends early");
         }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new InvalidDataException($"{path}: checkpoint config is not valid JSON ({e.Message})");
-        }
     }
 
     /// <summary>Restores optimizer, EMA and generator state into a trainer built on <see cref="Parameters"/>.</summary>
@@ -152,6 +147,15 @@ internal sealed class TrainingCheckpoint
         byte[] b = Encoding.UTF8.GetBytes(s);
         w.Write((ushort)b.Length);
         w.Write(b);
+    }
+
+    /// <summary>A u32-length-prefixed block, its length checked against what is left (a negative or huge one is corruption).</summary>
+    private static byte[] ReadBlock(BinaryReader r, string path, string what)
+    {
+        int n = r.ReadInt32();
+        long left = r.BaseStream.Length - r.BaseStream.Position;
+        if (n < 0 || n > left) throw new InvalidDataException($"{path}: {what} of {(uint)n} bytes, but {left} bytes are left");
+        return r.ReadBytes(n);
     }
 
     private static string ReadString(BinaryReader r) => Encoding.UTF8.GetString(r.ReadBytes(r.ReadUInt16()));

@@ -34,6 +34,26 @@ public class OutputFaultTests
     }
 
     [Fact]
+    public void AFileTooLargeForTheFileSystemIsAnOutputErrorToo()
+    {
+        string dir = TestData.TempDir();
+        string path = Path.Combine(dir, "scan.restored.gwy");
+        File.WriteAllText(path, "the previous output");
+
+        // What FileStream throws when write(2) fails with EFBIG (tools/full-disk.sh provokes the real one with ulimit -f).
+        var e = Assert.Throws<OutputWriteException>(() => SafeWrite.Write(path, s =>
+        {
+            s.Write(new byte[4096]);
+            s.Flush();
+            throw new ArgumentOutOfRangeException("value", "Specified file length was too large for the file system.");
+        }));
+
+        Assert.StartsWith($"cannot write {path}: the file is larger than the file system", e.Message, StringComparison.Ordinal);
+        Assert.Equal("the previous output", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(dir));
+    }
+
+    [Fact]
     public void AnUnwritableOutputFolderIsAClearErrorAndTheInputIsUntouched()
     {
         string dir = TestData.TempDir();

@@ -104,6 +104,40 @@ public class ShardTests
             Assert.Equal(whole[r], first[r].Concat(second[r][2..]).ToArray());
     }
 
+    [Fact]
+    public void MergedEvalShardsAreTheUnshardedReportByteForByte()
+    {
+        string dir = TestData.TempDir();
+        string model = TestData.TinyModel(dir, "tiny-fm", "restore", SamplerSettings.FlowMatching);
+        string sets = Path.Combine(dir, "sets");
+        foreach (var mode in new[] { DegradationMode.Lines, DegradationMode.Blunt })
+        {
+            var pairs = new PairSource(new ProceduralSource(ProceduralSource.DefaultParameters, 13), DegradationSettings.ForMode(mode), 13);
+            TestSetWriter.Write(Path.Combine(sets, DegradationModeNames.Name(mode)), pairs, DataSplit.Test, 2, DegradationModeNames.Name(mode));
+        }
+        string[] eval = ["eval", "--test-set", sets, "--models", model, "--steps", "1", "--check", "--ensemble", "2", "--threads", "2"];
+        string whole = Path.Combine(dir, "whole"), sharded = Path.Combine(dir, "sharded");
+        Assert.Equal(0, TestData.Run([.. eval, "-o", whole]));
+        // Three shards of two sets: the third has none, and still leaves a report for the merge to find.
+        for (int k = 1; k <= 3; k++) Assert.Equal(0, TestData.Run([.. eval, "-o", sharded, "--shard", $"{k}/3"]));
+        var merge = TestData.Capture(() => TestData.Run("eval-merge", sharded));
+        Assert.True(merge.Code == 0, merge.Err);
+
+        string[] names = ["eval.md", "psnr.svg", "ssim.svg", "eval.json"];
+        foreach (var name in names)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(whole, name)), File.ReadAllBytes(Path.Combine(sharded, name)));
+        // Not equal by accident: each shard holds only its own set, and the merged report both.
+        Assert.DoesNotContain("lines PSNR", File.ReadAllText(Path.Combine(sharded, "shard-1-of-3", "eval.md")));
+        Assert.Contains("blunt PSNR (dB) | lines PSNR (dB)", File.ReadAllText(Path.Combine(sharded, "eval.md")).Replace(" blunt SSIM |", "", StringComparison.Ordinal));
+
+        // A merge refuses to replace its report without --force, and names a missing shard.
+        Assert.Equal(2, TestData.Run("eval-merge", sharded));
+        Directory.Delete(Path.Combine(sharded, "shard-2-of-3"), true);
+        var (code, _, err) = TestData.Capture(() => TestData.Run("eval-merge", sharded, "--force"));
+        Assert.Equal(2, code);
+        Assert.Contains("shard(s) 2/3 have no eval.json", err, StringComparison.Ordinal);
+    }
+
     // The table's rows as cells (without the outer pipes).
     private static List<string[]> Rows(string table) =>
         File.ReadAllLines(table).Where(l => l.StartsWith('|')).Select(l => l.Trim('|').Split('|').Select(c => c.Trim()).ToArray()).ToList();

@@ -29,7 +29,7 @@ public sealed class EvalCommand : ICliCommand
           --models model names (weights folders) or files, comma-separated
           --steps  step counts to try for every sampled model (default: each model's own); one-pass
                    models always run once
-          -o       report folder (default eval-report): eval.md, psnr.svg, ssim.svg
+          -o       report folder (default eval-report): eval.md, psnr.svg, ssim.svg, eval.json (the scores)
           --limit  use the first N images of each set
           --check  also measure the invented-structure map (docs/uncertainty.md): AUROC of the map, of the
                    ensemble spread and of |restored − input| for the pixels with |restored − clean| > 0.2;
@@ -38,7 +38,8 @@ public sealed class EvalCommand : ICliCommand
           --shard  K/N: evaluate the K-th of N shares of the test sets (sorted by folder name: sets K, K+N, …)
                    and write the report to REPORT_DIR/shard-K-of-N/, so N processes can share -o. Sets are
                    scored independently (image i uses noise stream i of the seed in every set), so each set's
-                   column is the one an unsharded run prints
+                   column is the one an unsharded run prints; `stmkernel eval-merge REPORT_DIR` then writes the
+                   report of all N shards, identical to an unsharded run's
         Images are compared in the sets' [−1, 1] units (data range 2). Models see the degraded image as
         trained (no tiling); the classical baseline (plane, rows, scars) is mapped back to [−1, 1] by its
         min/max, as every training image is. Image i uses noise stream i of --seed (default 0).
@@ -70,12 +71,13 @@ public sealed class EvalCommand : ICliCommand
         {
             setFolders = s.Select(setFolders);
             Console.Out.WriteLine($"eval: {s}: {setFolders.Count} test set(s): {string.Join(", ", setFolders.Select(Path.GetFileName))}");
-            if (setFolders.Count == 0) return 0; // more shards than sets: nothing to do, and not an error
-            report = Path.Combine(report, $"shard-{s.Index}-of-{s.Count}");
+            // More shards than sets leaves this one nothing to do, which is not an error; its (empty) report is still
+            // written, so eval-merge finds all N shards.
+            report = Path.Combine(report, ShardFolder(s));
         }
         Directory.CreateDirectory(report);
-        string table = Path.Combine(report, "eval.md"), psnrSvg = Path.Combine(report, "psnr.svg"), ssimSvg = Path.Combine(report, "ssim.svg");
-        foreach (var f in new[] { table, psnrSvg, ssimSvg }) OutputPaths.EnsureWritable(f, force);
+        var files = EvalReport.Files(report);
+        foreach (var f in files) OutputPaths.EnsureWritable(f, force);
 
         var models = modelArgs.Select(m => RestorationModel.Load(ModelLocator.Resolve(m))).ToList();
         using var pool = new WorkerPool(threads);
@@ -83,7 +85,7 @@ public sealed class EvalCommand : ICliCommand
         {
             Limit = limit, Seed = (ulong)seed, BatchSize = batch, Check = check, EnsembleSize = ensemble,
         }, pool);
-        var results = new List<SetEvaluation>();
+        var results = new List<(string, SetEvaluation)>();
         foreach (var folder in setFolders)
         {
             var set = TestSet.Load(folder);
@@ -91,12 +93,12 @@ public sealed class EvalCommand : ICliCommand
             int last = 0;
             try
             {
-                results.Add(runner.Evaluate(new EvaluationSet(set.Mode, set.Clean, set.Degraded), (d, total) =>
+                results.Add((Path.GetFileName(folder), runner.Evaluate(new EvaluationSet(set.Mode, set.Clean, set.Degraded), (d, total) =>
                 {
                     bar ??= new ProgressBar(set.Mode, total, "images");
                     bar.Advance(d - last);
                     last = d;
-                }));
+                })));
             }
             finally
             {
@@ -104,15 +106,18 @@ public sealed class EvalCommand : ICliCommand
             }
         }
 
-        string markdown = EvalReport.Table(runner.Methods, results) + (check ? EvalReport.CheckTable(results, ensemble) : "");
-        SafeWrite.Write(table, s => s.Write(Encoding.UTF8.GetBytes(markdown)));
-        EvalReport.WriteSvg(psnrSvg, "PSNR (dB)", runner.Methods, results, r => r.Psnr);
-        EvalReport.WriteSvg(ssimSvg, "SSIM", runner.Methods, results, r => r.Ssim);
-        Console.Out.Write(markdown);
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"eval: {results.Count} set(s), {results.Sum(r => r.Count)} images, {runner.Methods.Count} methods, forwards={results.Sum(r => r.Forwards)}, {clock.Elapsed.TotalSeconds:F2} s; wrote {table}, {psnrSvg}, {ssimSvg}"));
+        var evaluation = EvalResults.Of(runner.Methods, results, check ? ensemble : null);
+        Console.Out.Write(EvalReport.Write(report, evaluation));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: {Counts(evaluation)}, {clock.Elapsed.TotalSeconds:F2} s; wrote {string.Join(", ", files)}"));
         return 0;
     }
+
+    /// <summary>The folder a shard's report goes to inside the report folder.</summary>
+    internal static string ShardFolder(ShardOption shard) => $"shard-{shard.Index}-of-{shard.Count}";
+
+    /// <summary>The counts of the closing line (sets, images, methods, network evaluations).</summary>
+    internal static string Counts(EvalResults r) =>
+        $"{r.Sets.Count} set(s), {r.Sets.Sum(s => s.Count)} images, {r.Methods.Count} methods, forwards={r.Sets.Sum(s => s.Forwards)}";
 
     private static int[] ParseSteps(string text)
     {

@@ -97,6 +97,7 @@ public sealed class TrainCommand : ICliCommand
         if (resume is not null && init is not null) throw new CliException("give --resume or --init, not both");
         if (export && resume is null) throw new CliException("--export writes the weights of a --resume checkpoint: give one");
         if (init is not null && !File.Exists(init)) throw new CliException($"{init}: model file not found");
+        OutputPaths.RemoveStaleTemporaries(Name, Path.GetDirectoryName(Path.GetFullPath(output))!);
 
         ITrainingObjective objective = method switch
         {

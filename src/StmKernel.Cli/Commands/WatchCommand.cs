@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using StmKernel.Cli.Watch;
+using StmKernel.Imaging;
 using StmKernel.UNet.Weights;
 
 namespace StmKernel.Cli.Commands;
@@ -55,6 +56,8 @@ public sealed class WatchCommand : ICliCommand
         using var state = WatchState.Open(options.Output);
         using var session = new ScanRestoreSession(settings);
         var log = new WatchLog(options.Output);
+        if (SafeWrite.RemoveStaleTemporaries(options.Output, recursive: true) is { Count: > 0 } stale)
+            log.Line($"removed {stale.Count} temporary file(s) left by a killed run: {string.Join(", ", stale.Select(f => Path.GetRelativePath(options.Output, f)))}");
         using var stop = new CancellationTokenSource();
         // Ctrl-C and SIGTERM (a service stop, a scheduler's kill) end the loop at a safe point instead of the process mid-write.
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);

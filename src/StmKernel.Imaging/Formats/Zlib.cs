@@ -30,8 +30,11 @@ internal static class Zlib
                 output.Write(chunk, 0, n);
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
+            // Corrupt deflate data surfaces as InvalidDataException, or for some streams as ZLibException (an
+            // IOException: "the underlying compression routine returned an unexpected error code"); afl++ found
+            // the second on mutated Createc files (tests/fuzz-corpus/createc/crash-zlib-error-*).
             throw new StmFileException(file, field, "a valid zlib stream", e.Message, e);
         }
         if (output.Length < expected) throw new StmFileException(file, field, $"{expected} bytes after decompression", $"{output.Length} bytes");

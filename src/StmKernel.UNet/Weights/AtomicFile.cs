@@ -12,6 +12,7 @@ internal static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         string full = System.IO.Path.GetFullPath(path);
+        // The name SafeWrite uses too (TARGET.tmp-PID-8 hex), so the next run's SafeWrite.RemoveStaleTemporaries recognises a killed writer's file.
         string tmp = full + ".tmp-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
         try
         {

@@ -103,18 +103,33 @@ internal readonly struct JsonFields(JsonObject obj, string file, string section)
         return text.Length > 40 ? text[..40] + "…" : text;
     }
 
-    /// <summary>Parses UTF-8 JSON that must be an object; duplicate keys and syntax errors name the file.</summary>
-    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, string file, string what)
+    /// <summary>Parses UTF-8 JSON that must be an object; duplicate keys, syntax errors and invalid UTF-8 name the file.</summary>
+    public static JsonObject ParseObject(ReadOnlySpan<byte> utf8, string file, string what) =>
+        Parse(utf8, file, what) as JsonObject ?? throw new InvalidDataException($"{file}: {what} must be a JSON object");
+
+    /// <summary>Parses UTF-8 JSON that must be an array, with the checks of <see cref="ParseObject"/>.</summary>
+    public static JsonArray ParseArray(ReadOnlySpan<byte> utf8, string file, string what) =>
+        Parse(utf8, file, what) as JsonArray ?? throw new InvalidDataException($"{file}: {what} must be a JSON array");
+
+    private static JsonNode? Parse(ReadOnlySpan<byte> utf8, string file, string what)
     {
-        JsonNode? node;
+        // JsonNode checks the UTF-8 of a string only when it is read, and then throws InvalidOperationException
+        // from whatever field access comes first; afl++ found that in safetensors headers. Check it all up front.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8))
+            throw new InvalidDataException($"{file}: {what} is not valid UTF-8 (byte {InvalidUtf8Offset(utf8)} of {utf8.Length})");
         try
         {
-            node = JsonNode.Parse(utf8, null, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 });
+            return JsonNode.Parse(utf8, null, new JsonDocumentOptions { AllowDuplicateProperties = false, MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{file}: {what} is not valid JSON: {e.Message}", e);
         }
-        return node as JsonObject ?? throw new InvalidDataException($"{file}: {what} must be a JSON object");
+    }
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> utf8)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(utf8, new char[utf8.Length], out int read, out _, replaceInvalidSequences: false);
+        return read;
     }
 }

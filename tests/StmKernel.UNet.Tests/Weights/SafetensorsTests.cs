@@ -191,4 +191,18 @@ public class SafetensorsTests
         Assert.Contains(path, e.Message);
         Assert.Contains(expected, e.Message);
     }
+
+    [Fact]
+    public void InvalidUtf8InTheHeaderIsAFileError()
+    {
+        // JsonNode defers the UTF-8 check of a string to its first read, where it threw InvalidOperationException
+        // (afl++, tests/fuzz-corpus/safetensors/crash-invalid-utf8-*). A lone continuation byte inside the dtype:
+        var file = Build("""{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}""", new byte[8]);
+        int at = file.AsSpan().IndexOf("F32"u8) + 1;
+        file[at] = 0x80;
+        using var dir = new TempDir();
+        string path = WriteFile(dir, file);
+        var e = Assert.Throws<InvalidDataException>(() => SafetensorsReader.Read(path));
+        Assert.Equal($"{path}: header is not valid UTF-8 (byte {at - 8} of {file.Length - 16})", e.Message);
+    }
 }

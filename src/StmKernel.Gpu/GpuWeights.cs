@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using ILGPU.Runtime;
+using StmKernel.Tensors.Backends;
 using DeviceBuffer = ILGPU.Runtime.MemoryBuffer1D<float, ILGPU.Stride1D.Dense>;
 
 namespace StmKernel.Gpu;
@@ -9,12 +10,12 @@ namespace StmKernel.Gpu;
 /// shapes; they must not each hold the weights): each parameter uploaded on first use, its gradient buffer made on
 /// first use by a training plan. <see cref="Upload"/> re-reads every value after an optimizer step or a load.
 /// </summary>
-internal sealed class GpuWeights(Accelerator accelerator, StmKernel.Tensors.Backends.IParameterStore store)
+internal sealed class GpuWeights(Accelerator accelerator, IParameterStore store)
 {
     private readonly Dictionary<string, DeviceBuffer> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DeviceBuffer> _gradients = new(StringComparer.Ordinal);
 
-    public StmKernel.Tensors.Backends.IParameterStore Store => store;
+    public IParameterStore Store => store;
 
     /// <summary>The device values of <paramref name="key"/>, checked to hold <paramref name="count"/> elements.</summary>
     public DeviceBuffer Value(string key, long count)

@@ -30,7 +30,7 @@ internal sealed record RestoreSettings
           --low-memory        keep no transformed convolution weights (about 40 MB less for a Small model at
                               --batch 1, 4-10 % slower there; batch 8 streams them anyway; bit-identical output)
           --threads N         worker threads (default: all cores)
-        """;
+        """ + "\n" + DeviceOption.Help;
 
     /// <summary>The command's name, for messages and the files' provenance.</summary>
     public required string Command { get; init; }
@@ -51,6 +51,9 @@ internal sealed record RestoreSettings
     public int Threads { get; init; }
     public ulong Seed { get; init; }
     public bool LowMemory { get; init; }
+
+    /// <summary>The --device the network runs on (<see cref="DeviceOption"/>).</summary>
+    public string Device { get; init; } = "cpu";
     public bool AnySurface { get; init; }
     public bool Check { get; init; }
     public double? PixelSize { get; init; }
@@ -82,6 +85,7 @@ internal sealed record RestoreSettings
             // transformed weights anyway (docs/performance.md, restore memory), so this costs speed only at batch 1.
             LowMemory = args.Flag("low-memory") || batch == 1,
             AnySurface = args.Flag("any-surface"),
+            Device = DeviceOption.Read(args),
             Check = args.Flag("check") || ensemble > 1,
             PixelSize = args.Option("pixel-size") is { } ps ? LengthOption.Parse(ps, "pixel-size") : null,
         };

@@ -4,7 +4,6 @@ using StmKernel.Imaging;
 using StmKernel.Imaging.Classical;
 using StmKernel.Sampling;
 using StmKernel.Sampling.Pipelines;
-using StmKernel.Tensors.Backends.Cpu;
 using StmKernel.Tensors.Threading;
 using StmKernel.UNet.Weights;
 
@@ -33,7 +32,7 @@ internal sealed class ScanRestoreSession : IDisposable
     public ScanRestoreSession(RestoreSettings settings)
     {
         _settings = settings;
-        _model = RestorationModel.Load(ModelLocator.Resolve(settings.ModelArg), settings.LowMemory ? CpuBackend.LowMemory : null);
+        _model = RestorationModel.Load(ModelLocator.Resolve(settings.ModelArg), DeviceOption.Backend(settings.Device, settings.LowMemory));
         // The model's task fixes its pipeline: a restore model cannot upscale, an sr4 model not by 2, an orbital model
         // does not restore scans (a model without a recorded task is taken at the user's word).
         if (_model.Task is { } task && task != settings.Task.Name)

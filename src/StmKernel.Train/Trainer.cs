@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using StmKernel.Tensors;
+using StmKernel.Tensors.Backends;
 using StmKernel.Tensors.Threading;
 using StmKernel.Train.Graph;
 using StmKernel.Train.Objectives;
@@ -135,13 +136,13 @@ public sealed class Trainer
     /// <summary>Writes everything needed to continue to <paramref name="path"/> (temp file, then rename).</summary>
     public void SaveCheckpoint(string path) => TrainingCheckpoint.Write(path, this);
 
-    /// <summary>Continues a run from a checkpoint written by <see cref="SaveCheckpoint"/>.</summary>
+    /// <summary>Continues a run from a checkpoint written by <see cref="SaveCheckpoint"/>, on <paramref name="backend"/> (default: the CPU).</summary>
     /// <exception cref="InvalidDataException">The file is not a valid checkpoint, or was written for another objective.</exception>
-    public static Trainer Resume(string path, ITrainingObjective objective, TrainerOptions options)
+    public static Trainer Resume(string path, ITrainingObjective objective, TrainerOptions options, IComputeBackend? backend = null)
     {
         var c = TrainingCheckpoint.Read(path);
         if (c.Objective != objective.Name) throw new InvalidDataException($"{path}: checkpoint was trained with objective '{c.Objective}', not '{objective.Name}'");
-        var trainer = new Trainer(c.Parameters, objective, options);
+        var trainer = new Trainer(new TrainingNetwork(c.Parameters, backend), objective, options);
         c.ApplyTo(trainer, path);
         trainer._graph.ParametersChanged();
         return trainer;

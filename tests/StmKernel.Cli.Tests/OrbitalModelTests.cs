@@ -46,6 +46,7 @@ public class OrbitalModelTests
             var gain = json[set]!["gain_ssim"]!;
             Assert.InRange(gain["mean"]!.GetValue<double>(), gain["ci95_low"]!.GetValue<double>() - 1e-9, gain["ci95_high"]!.GetValue<double>() + 1e-9);
             Assert.Equal(5, json[set]!["by_height"]!.AsArray().Sum(b => b!["pairs"]!.GetValue<int>()));
+            Assert.InRange(json[set]!["clean_pure_s_ssim_vs_identity"]!.GetValue<double>(), -2, 1e-9);
         }
         Assert.Equal(2, TestData.Run(["orbitals", "eval", "--model", model, "--count", "5", "-o", report])); // never overwritten
 

@@ -21,7 +21,7 @@ internal static class TestData
     /// <summary>Runs `stmkernel ARGS` in process (every command this suite uses) and returns the exit code.</summary>
     public static int Run(params string[] args) =>
         CommandRunner.Run(args,
-            [new DegradeCommand(), new EvalCommand(), new EvalMergeCommand(), new ModelsCommand(), new OrbitalsCommand(), new RestoreCommand(), new TrainCommand(), new UpscaleCommand(), new WatchCommand()],
+            [new DegradeCommand(), new EvalCommand(), new EvalMergeCommand(), new ForwardCommand(), new ModelsCommand(), new OrbitalsCommand(), new RestoreCommand(), new TrainCommand(), new UpscaleCommand(), new WatchCommand()],
             Console.Out, Console.Error);
 
     /// <summary>

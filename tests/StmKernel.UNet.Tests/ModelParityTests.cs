@@ -25,26 +25,8 @@ public class ModelParityTests(ITestOutputHelper output)
     [InlineData("e-bf16", 2)]
     public void MatchesPyTorchReference(string fixture, int threads)
     {
-        string dir = RepoPaths.Fixture("unet", fixture);
-        var weights = WeightSet.Load(Path.Combine(dir, "model.safetensors"));
-        var model = NetworkModel.FromWeights(weights);
-        var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
-        var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
-        var (yData, yShape) = NpyFile.Read(Path.Combine(dir, "y.npy"));
-
         using var pool = new WorkerPool(threads);
-        var y = model.Forward(new Tensor(xData, xShape), tData, pool);
-        Assert.Equal(yShape, y.Shape);
-
-        double maxRef = yData.Max(MathF.Abs);
-        double maxErr = yData.Zip(y.Data, (a, b) => Math.Abs(a - b)).Max();
-        double rel = maxErr / maxRef;
-        output.WriteLine($"{fixture} threads={threads}: max|ours − torch| = {maxErr:E3}, max|torch| = {maxRef:F4}, relative {rel:E3}");
-        Assert.True(rel <= 1e-4, $"{fixture}: relative error {rel:E3} exceeds 1e-4");
-
-        // A second call on the same plan must reproduce the first bit for bit.
-        var again = model.Forward(new Tensor(xData, xShape), tData, pool);
-        Assert.Equal(y.Data, again.Data);
+        FixtureParity.Check(fixture, null, pool, line => output.WriteLine($"{line} (threads={threads})"));
     }
 
     /// <summary>Every backend the whole-model parity runs on (a GPU backend joins this list).</summary>
@@ -56,22 +38,8 @@ public class ModelParityTests(ITestOutputHelper output)
     [MemberData(nameof(Backends))]
     public void MatchesPyTorchAtTheShippedConfiguration(string backend)
     {
-        // tools/reference/gen_shipped_fixture.py: the shipped weights/fm-small-restore.stmw (Small, F16 values) at
-        // batch 8 on 128² tiles, as restore runs it; the reference forward in float64.
-        var weights = WeightSet.Load(Path.Combine(RepoPaths.Root, "weights", "fm-small-restore.stmw"));
-        var model = NetworkModel.FromWeights(weights, BackendList.Single(b => b.Name == backend));
-        string dir = RepoPaths.Fixture("unet", "small-shipped");
-        var (xData, xShape) = NpyFile.Read(Path.Combine(dir, "x.npy"));
-        var (tData, _) = NpyFile.Read(Path.Combine(dir, "t.npy"));
-        var (yData, yShape) = NpyFile.Read(Path.Combine(dir, "y.npy"));
-        Assert.Equal(new[] { 8, 2, 128, 128 }, xShape);
         using var pool = new WorkerPool(2);
-        var y = model.Forward(new Tensor(xData, xShape), tData, pool);
-        Assert.Equal(yShape, y.Shape);
-        double maxRef = yData.Max(MathF.Abs);
-        double maxErr = yData.Zip(y.Data, (a, b) => Math.Abs(a - b)).Max();
-        output.WriteLine($"small-shipped on {backend}: max|ours − torch| = {maxErr:E3}, max|torch| = {maxRef:F4}, relative {maxErr / maxRef:E3}");
-        Assert.True(maxErr / maxRef <= 1e-4, $"small-shipped on {backend}: relative error {maxErr / maxRef:E3} exceeds 1e-4");
+        FixtureParity.Check("small-shipped", BackendList.Single(b => b.Name == backend), pool, output.WriteLine);
     }
 
     [Fact]

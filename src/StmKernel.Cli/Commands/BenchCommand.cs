@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using StmKernel.Tensors;
-using StmKernel.Tensors.Backends.Cpu;
+using StmKernel.Tensors.Backends;
 using StmKernel.Tensors.Kernels;
 using StmKernel.Tensors.Threading;
 using StmKernel.Train;
+using StmKernel.Train.Graph;
 using StmKernel.Train.Objectives;
 using StmKernel.UNet;
 using StmKernel.UNet.Networks;
@@ -20,7 +21,7 @@ public sealed class BenchCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel bench --preset small|large [--weights FILE] [--size 128] [--batch 1] [--threads 2]
-                               [--iterations 20] [--warmup 3] [--profile] [--peak] [--train] [--low-memory]
+                               [--iterations 20] [--warmup 3] [--profile] [--peak] [--train] [--low-memory] [--device D]
           Times Forward(x[B,2,S,S], t[B]) with random inputs (random weights unless --weights).
           Prints the median and min per forward; --profile adds time and GFLOP/s per layer (by diffusers key).
           --peak first measures the FMA ceiling of these threads and reports the forward as a share of it.
@@ -29,7 +30,7 @@ public sealed class BenchCommand : ICliCommand
           bench/torch_train.py, so bench/compare-torch.sh --train compares the two.
           --low-memory runs on the CPU backend that keeps no transformed Winograd weights (restore --low-memory).
           The last line is `median_ms=<number>`.
-        """;
+        """ + "\n" + DeviceOption.Help;
 
     public int Run(ArgReader args)
     {
@@ -45,11 +46,13 @@ public sealed class BenchCommand : ICliCommand
         bool peak = args.Flag("peak");
         bool train = args.Flag("train");
         bool lowMemory = args.Flag("low-memory");
+        string device = DeviceOption.Read(args);
         args.EnsureAllUsed();
         if (weights is null && preset is null) throw new CliException("give --preset small|large or --weights FILE");
         if (train && profile) throw new CliException("--profile times forward layers; it cannot be combined with --train");
 
-        var model = ModelFiles.Load(weights, config, preset, lowMemory ? CpuBackend.LowMemory : null);
+        var backend = DeviceOption.Backend(device, lowMemory);
+        var model = ModelFiles.Load(weights, config, preset, backend);
         var cfg = model.Config;
         if (size % cfg.SpatialMultiple != 0) throw new CliException($"--size must be a multiple of {cfg.SpatialMultiple}");
         using var pool = new WorkerPool(threads);
@@ -61,12 +64,12 @@ public sealed class BenchCommand : ICliCommand
 
         double gflop = model.Flops(batch, size, size) / 1e9;
         Console.WriteLine($"model: {cfg.ClassName} ({cfg.Describe()}) params={ParameterList.CountParameters(cfg):N0}");
-        Console.WriteLine($"input: [{batch}, {cfg.InChannels}, {size}, {size}]  threads={threads}  simd={SimdSupport.Description}  GFLOP/forward={gflop:F2}  activations={model.ActivationBytes(batch, size, size) / 1e6:F1} MB");
+        Console.WriteLine($"input: [{batch}, {cfg.InChannels}, {size}, {size}]  device={backend.Name}  threads={threads}  simd={SimdSupport.Description}  GFLOP/forward={gflop:F2}  activations={model.ActivationBytes(batch, size, size) / 1e6:F1} MB");
 
         double peakGflops = peak ? FmaPeak.Measure(pool) : 0;
         if (peak) Console.WriteLine($"fma_peak_gflops={peakGflops:F1}");
         var layers = profile ? new LayerProfile() : null;
-        Action<LayerProfile?> run = train ? TrainStep(model, batch, size, pool) : profile => model.Forward(x, t, y, pool, profile);
+        Action<LayerProfile?> run = train ? TrainStep(model, backend, batch, size, pool) : profile => model.Forward(x, t, y, pool, profile);
         for (int i = 0; i < warmup; i++) run(null);
         var times = new double[iterations];
         for (int i = 0; i < iterations; i++)
@@ -104,12 +107,12 @@ public sealed class BenchCommand : ICliCommand
     /// One training step of the model's architecture from seeded random weights on a fixed batch
     /// (clean and condition uniform in [−1, 1]): what a training run repeats, without the pair synthesis.
     /// </summary>
-    private static Action<LayerProfile?> TrainStep(NetworkModel model, int batch, int size, WorkerPool pool)
+    private static Action<LayerProfile?> TrainStep(NetworkModel model, IComputeBackend backend, int batch, int size, WorkerPool pool)
     {
         var objective = new FlowMatchingObjective();
         if (model.Config.InChannels != objective.InputChannels)
             throw new CliException($"--train needs a model with {objective.InputChannels} input channels, this one has {model.Config.InChannels}");
-        var trainer = new Trainer(new ParameterSet(model.Config, RandomParameters.For(model.Config, 1)), objective, new TrainerOptions());
+        var trainer = new Trainer(new TrainingNetwork(new ParameterSet(model.Config, RandomParameters.For(model.Config, 1)), backend), objective, new TrainerOptions());
         var rng = new Random(4321);
         var clean = new Tensor(batch, 1, size, size);
         var condition = new Tensor(batch, 1, size, size);

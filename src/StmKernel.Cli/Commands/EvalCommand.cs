@@ -22,7 +22,7 @@ public sealed class EvalCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel eval --test-set DIR --models M1,M2,… [--steps 2,5,10] [-o REPORT_DIR] [--limit N]
-                              [--seed S] [--batch B] [--threads N] [--check [--ensemble N]] [--shard K/N] [--force]
+                              [--seed S] [--batch B] [--threads N] [--device D] [--check [--ensemble N]] [--shard K/N] [--force]
 
           DIR      a test set written by `stmkernel degrade` (manifest.json, clean.npy, degraded.npy), or a
                    folder of such sets (one per degradation type: all, multitip, misalign, …, sr2, sr4)
@@ -43,7 +43,7 @@ public sealed class EvalCommand : ICliCommand
         Images are compared in the sets' [−1, 1] units (data range 2). Models see the degraded image as
         trained (no tiling); the classical baseline (plane, rows, scars) is mapped back to [−1, 1] by its
         min/max, as every training image is. Image i uses noise stream i of --seed (default 0).
-        """;
+        """ + "\n" + DeviceOption.Help;
 
     public int Run(ArgReader args)
     {
@@ -55,6 +55,7 @@ public sealed class EvalCommand : ICliCommand
         int seed = args.Int("seed", 0, 0);
         int batch = args.Int("batch", 8, 1, 256);
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
+        string device = DeviceOption.Read(args);
         bool force = args.Flag("force");
         var shard = ShardOption.Read(args);
         bool check = args.Flag("check");
@@ -79,7 +80,7 @@ public sealed class EvalCommand : ICliCommand
         var files = EvalReport.Files(report);
         foreach (var f in files) OutputPaths.EnsureWritable(f, force);
 
-        var models = modelArgs.Select(m => RestorationModel.Load(ModelLocator.Resolve(m))).ToList();
+        var models = modelArgs.Select(m => RestorationModel.Load(ModelLocator.Resolve(m), DeviceOption.Backend(device))).ToList();
         using var pool = new WorkerPool(threads);
         var runner = new EvaluationRunner(EvaluationMethod.For(models, steps), new EvaluationOptions
         {

@@ -13,11 +13,11 @@ public sealed class ForwardCommand : ICliCommand
 
     public string Usage => """
         usage: stmkernel forward --weights FILE [--config config.json | --preset small|large]
-                                 --input X.npy --t T --output Y.npy [--threads N] [--force]
+                                 --input X.npy --t T --output Y.npy [--threads N] [--device D] [--force]
           FILE is .stmw or diffusers .safetensors (its config.json beside it, or --config, or --preset).
           X.npy: float32 [B, in, H, W], H and W multiples of 2^(levels-1). T: one timestep for every
           sample, or a comma-separated list of B values. Y.npy: float32 [B, out, H, W], little-endian C order.
-        """;
+        """ + "\n" + DeviceOption.Help;
 
     public int Run(ArgReader args)
     {
@@ -29,11 +29,12 @@ public sealed class ForwardCommand : ICliCommand
         string output = args.Required("output");
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
         bool force = args.Flag("force");
+        string device = DeviceOption.Read(args);
         args.EnsureAllUsed();
         if (config is not null && preset is not null) throw new CliException("give --config or --preset, not both");
         OutputPaths.EnsureWritable(output, force, input, weights);
 
-        var model = ModelFiles.Load(weights, config, preset);
+        var model = ModelFiles.Load(weights, config, preset, DeviceOption.Backend(device));
         var (data, shape) = NpyFile.Read(input);
         if (shape.Length != 4 || shape[1] != model.Config.InChannels)
             throw new CliException($"{input}: expected shape [B, {model.Config.InChannels}, H, W], found {Tensor.FormatShape(shape)}");

@@ -15,7 +15,7 @@ public sealed class RestoreCommand : ICliCommand
     public string Usage => $"""
         usage: stmkernel restore IN... -o OUT_DIR_or_FILE [--model NAME|FILE] [--steps K] [--ensemble N]
                                  [--channel Z] [--direction fwd|bwd] [--seed S] [--overlap O] [--batch B]
-                                 [--threads N] [--low-memory] [--shard K/N] [--force]
+                                 [--threads N] [--low-memory] [--device D] [--shard K/N] [--force]
 
           IN...  STM files in any format stmkernel reads (.sxm, MATRIX, Createc .dat, .gwy, .npy, TIFF, PNG)
                  or folders (their image files). One channel per file is restored, in its physical units;

@@ -5,6 +5,7 @@ using StmKernel.Synthesis.Pairs;
 using StmKernel.Tensors.Threading;
 using StmKernel.Train;
 using StmKernel.Train.Data;
+using StmKernel.Train.Graph;
 using StmKernel.Train.Objectives;
 using StmKernel.Train.Optim;
 using StmKernel.Train.Validation;
@@ -25,7 +26,7 @@ public sealed class TrainCommand : ICliCommand
         usage: stmkernel train --task restore|sr2|sr4|orbital --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae --preset small|large|tiny
                                [--start-noise 0.1]
                                --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
-                               [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--validate-every 500]
+                               [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--device D] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
                                [--f32] [--force] [--export] [--shuffle-targets] [--surroundings] -o OUT.stmw
           Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in
@@ -46,6 +47,7 @@ public sealed class TrainCommand : ICliCommand
           (orbital) adds drift, background, standing waves and adsorbates (orbitals synth --help).
           --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
           the few dozen pristine images of a lab's own surface (--pristine DIR).
+        """ + "\n" + DeviceOption.Help + "\n" + """
         pristine options:
         """ + PristineOptions.Usage;
 
@@ -70,6 +72,7 @@ public sealed class TrainCommand : ICliCommand
         var data = PristineOptions.Read(args, defaultSplitSeed: seed); // a folder without --splits is shuffled by the run's seed
         string? pristine = data.Folder;
         int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
+        string device = DeviceOption.Read(args);
         int validateEvery = args.Int("validate-every", 500, 0, int.MaxValue);
         int valCount = args.Int("val-count", 8, 1, 256);
         int valSteps = args.Int("val-steps", 5, 1, 1000);
@@ -119,9 +122,11 @@ public sealed class TrainCommand : ICliCommand
             Seed = (ulong)seed, LearningRate = new LearningRateSchedule(lr, Math.Min(warmup, steps / 10), steps), EmaDecay = emaDecay,
         };
         var initWeights = init is null ? null : WeightSet.Load(init);
+        // Training steps run on --device; pair synthesis and validation stay on the CPU threads.
+        var backend = DeviceOption.Backend(device);
         var trainer = resume is not null
-            ? Trainer.Resume(resume, objective, options)
-            : new Trainer(new ParameterSet(config, InitialValues(initWeights, init, config, seed)), objective, options);
+            ? Trainer.Resume(resume, objective, options, backend)
+            : new Trainer(new TrainingNetwork(new ParameterSet(config, InitialValues(initWeights, init, config, seed)), backend), objective, options);
         if (!NetworkFamilies.SameArchitecture(trainer.Parameters.Config, config))
             throw new CliException($"{resume}: checkpoint holds ({trainer.Parameters.Config.Describe()}), not the {preset} preset");
 

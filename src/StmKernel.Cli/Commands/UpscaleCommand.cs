@@ -12,7 +12,7 @@ public sealed class UpscaleCommand : ICliCommand
     public string Usage => $"""
         usage: stmkernel upscale IN... --factor 2|4 -o OUT_DIR_or_FILE [--model NAME|FILE] [--steps K]
                                  [--ensemble N] [--channel Z] [--direction fwd|bwd] [--seed S] [--overlap O]
-                                 [--batch B] [--threads N] [--low-memory] [--shard K/N] [--force]
+                                 [--batch B] [--threads N] [--low-memory] [--device D] [--shard K/N] [--force]
 
           An image of W × H/f scan lines (e.g. 512 × 256 with --factor 2) is repeated line by line to W × H
           and restored by an SR model. The output has f × the scan lines and the same physical size

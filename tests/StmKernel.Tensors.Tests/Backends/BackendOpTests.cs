@@ -1,5 +1,4 @@
 using StmKernel.Tensors.Backends;
-using StmKernel.Tensors.Backends.Cpu;
 using StmKernel.Tensors.Graph;
 using StmKernel.Tensors.Tests.Backward;
 using StmKernel.Tensors.Threading;
@@ -23,10 +22,16 @@ namespace StmKernel.Tensors.Tests.Backends;
 /// </list>
 /// Tolerances are relative to the largest reference magnitude (1e-4), seeds fixed.
 /// </summary>
-public class BackendOpTests(ITestOutputHelper output)
+public partial class BackendOpTests(ITestOutputHelper output)
 {
-    /// <summary>Every backend the suite runs on: a new backend is one more entry here, and every case runs on it.</summary>
-    private static readonly IComputeBackend[] Backends = [CpuBackend.Instance, CpuBackend.LowMemory];
+    /// <summary>
+    /// Every backend the suite runs on, from <see cref="TestedBackends"/>: each test project that compiles this file
+    /// implements it (the CPU backends here; the GPU test project links this suite and names its own), and every
+    /// case runs on each.
+    /// </summary>
+    private static readonly IComputeBackend[] Backends = TestedBackends();
+
+    private static partial IComputeBackend[] TestedBackends();
 
     private const double ForwardTolerance = 1e-4;
     private const double GradientTolerance = 1e-4;

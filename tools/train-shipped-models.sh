@@ -39,11 +39,13 @@ declare -A args=(
   [fm-small-sr4]="--task sr4 --method fm --seed 4 --val-steps 2"
   [ddim-v-small-restore]="--task restore --method ddim-v --seed 5 --val-steps 5"
   [ae-small-restore]="--task restore --method ae --seed 21 --val-steps 1"
+  [fm-distill-small-restore]="--task restore --method fm-distill --teacher $repo/weights/fm-small-restore.stmw --seed 61 --val-steps 1"
   [fm-bridge-small-restore]="--task restore --method fm-bridge --start-noise ${START_NOISE:-0.1} --seed ${SEED:-31} --val-steps 2"
 )
 # fm-bridge-small-restore: flow matching from the degraded scan (+ 0.1 noise) to the clean one (docs/sampling.md);
 # its first segment starts from the FM restore weights.
-declare -A init=([ddim-v-small-restore]=fm-small-restore [fm-bridge-small-restore]=fm-small-restore)
+# fm-distill-small-restore: a one-step student of the shipped FM restore model (docs/models.md), starting from it.
+declare -A init=([ddim-v-small-restore]=fm-small-restore [fm-bridge-small-restore]=fm-small-restore [fm-distill-small-restore]=fm-small-restore)
 # Data since session 4 (docs/models.md, "Real scans"): the realistic procedural source mixed half and half
 # with the train split of the real Si(001):H scans, pixel sizes 0.025-0.4 nm, line-flattened crops.
 # DATA=paper gives the paper's stream (procedural at 0.195 nm, no flattening).

@@ -64,6 +64,41 @@ public class TrainCommandTests
     }
 
     [Fact]
+    public void DistillationNeedsASampledTeacherOfTheTaskAndRecordsOneEulerStep()
+    {
+        string dir = TestData.TempDir();
+        string teacher = Path.Combine(dir, "teacher.stmw");
+        Assert.Equal(0, TestData.Run(Tiny(teacher, "--steps", "1", "--seed", "3")));
+        string[] Distil(string output, params string[] extra)
+        {
+            string[] a = Tiny(output, ["--steps", "2", "--seed", "5", "--init", teacher, .. extra]);
+            a[Array.IndexOf(a, "--method") + 1] = "fm-distill";
+            return a;
+        }
+
+        string student = Path.Combine(dir, "student.stmw");
+        Assert.Equal(0, TestData.Run(Distil(student, "--teacher", teacher)));
+        var meta = WeightSet.Load(student).Metadata;
+        Assert.Equal(OdeSolver.Euler, meta.Sampler!.Solver);
+        Assert.Equal(1, meta.Sampler.DefaultSteps);
+        Assert.Equal("fm-distill", meta.Training!["method"]!.GetValue<string>());
+        var segment = meta.Training["segments"]!.AsArray()[0]!;
+        Assert.Equal("teacher.stmw", segment["teacher"]!.GetValue<string>());
+        Assert.Equal(2, segment["teacher_steps"]!.GetValue<int>()); // the teacher's own default
+
+        // No teacher, a teacher for another method, a missing file, a one-pass or an SR teacher: exit 2, nothing written.
+        string bad = Path.Combine(dir, "bad.stmw");
+        string ae = TestData.TinyModel(dir, "ae", "restore", null);
+        string sr = TestData.TinyModel(dir, "sr", "sr2", SamplerSettings.FlowMatching);
+        Assert.Equal(2, TestData.Run(Distil(bad)));
+        Assert.Equal(2, TestData.Run(Tiny(bad, "--steps", "1", "--teacher", teacher)));
+        Assert.Equal(2, TestData.Run(Distil(bad, "--teacher", Path.Combine(dir, "missing.stmw"))));
+        Assert.Equal(2, TestData.Run(Distil(bad, "--teacher", ae)));
+        Assert.Equal(2, TestData.Run(Distil(bad, "--teacher", sr)));
+        Assert.False(File.Exists(bad));
+    }
+
+    [Fact]
     public void EverySegmentOfAResumedRunIsInTheMetadata()
     {
         string dir = TestData.TempDir();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using StmKernel.Cli.Orbitals;
+using StmKernel.Sampling;
 using StmKernel.Synthesis.Pairs;
 using StmKernel.Tensors.Threading;
 using StmKernel.Train;
@@ -23,8 +24,8 @@ public sealed class TrainCommand : ICliCommand
     public string Summary => "train a model on synthetic degradation pairs (resumable)";
 
     public string Usage => """
-        usage: stmkernel train --task restore|sr2|sr4|orbital --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae --preset small|large|tiny
-                               [--start-noise 0.1]
+        usage: stmkernel train --task restore|sr2|sr4|orbital --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae|fm-distill --preset small|large|tiny
+                               [--start-noise 0.1] [--teacher MODEL.stmw [--teacher-steps K]]
                                --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
                                [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--device D] [--validate-every 500]
                                [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
@@ -41,6 +42,10 @@ public sealed class TrainCommand : ICliCommand
           --export writes only OUT.stmw, from the --resume checkpoint, without training (a stopped run's weights).
           --start-noise (fm-bridge only) is σ of the flow's start x0 = degraded + σ·noise: it caps how well a clean
           scan can be kept (σ = 0.1 is about 26 dB of added noise), and 0 makes the flow a deterministic two-step regressor.
+          --method fm-distill trains a one-step student of --teacher (same task and architecture; start it with
+          --init from the teacher): for noise z the teacher's sampler runs its K steps (--teacher-steps, default its
+          own) to x̂, and the student is trained on the velocity x̂ − z at t = 0, so it restores with one Euler step
+          (one network evaluation per tile; the shipped FM restore model needs 4). Validate it with --val-steps 1.
           --task orbital (docs/orbitals.md) trains on CO-tip / s-wave pairs of the molecule library's train split
           (validated on its validation split) at one pixel size (--pixel-nm, default 0.05); --method ae only.
           --shuffle-targets (orbital) pairs each input with another pair's target: the control run; --surroundings
@@ -84,8 +89,13 @@ public sealed class TrainCommand : ICliCommand
         bool force = args.Flag("force");
         bool shuffledTargets = args.Flag("shuffle-targets");
         bool surroundings = args.Flag("surroundings");
+        string? teacherPath = args.Option("teacher");
+        int teacherSteps = args.Int("teacher-steps", 0, 1, 1000); // 0: the teacher's default
         string output = args.Required("o", "out");
         args.EnsureAllUsed();
+        if ((method == "fm-distill") != (teacherPath is not null)) throw new CliException("--method fm-distill needs --teacher MODEL.stmw, and --teacher is only for fm-distill");
+        if (teacherSteps != 0 && teacherPath is null) throw new CliException("--teacher-steps is an fm-distill setting (give --teacher)");
+        if (teacherPath is not null && !File.Exists(teacherPath)) throw new CliException($"{teacherPath}: teacher model file not found");
         if ((shuffledTargets || surroundings) && modelTask != OrbitalTask.Task) throw new CliException("--shuffle-targets and --surroundings are orbital settings (--task orbital)");
         if (modelTask == OrbitalTask.Task && method != "ae") throw new CliException($"--task orbital trains a one-pass regressor: give --method ae, not {method}");
         if (!double.IsNaN(startNoise) && method != "fm-bridge") throw new CliException($"--start-noise is an fm-bridge setting, not one of --method {method}");
@@ -102,6 +112,8 @@ public sealed class TrainCommand : ICliCommand
         if (init is not null && !File.Exists(init)) throw new CliException($"{init}: model file not found");
         OutputPaths.RemoveStaleTemporaries(Name, Path.GetDirectoryName(Path.GetFullPath(output))!);
 
+        using var pool = new WorkerPool(threads);
+        var teacher = teacherPath is null ? null : Teacher(teacherPath, task, pool, ref teacherSteps);
         ITrainingObjective objective = method switch
         {
             "fm" => new FlowMatchingObjective(),
@@ -113,7 +125,8 @@ public sealed class TrainCommand : ICliCommand
             "ddim-v" => DiffusionObjective.For(SamplerSettings.DdimV),
             "ddim-v-fft" => DiffusionObjective.For(SamplerSettings.DdimV, fourier: true),
             "ae" => new AutoencoderObjective(),
-            _ => throw new CliException($"--method must be fm, fm-bridge, ddim, ddim-fft, ddim-v, ddim-v-fft or ae, got '{method}'"),
+            "fm-distill" => new FlowDistillationObjective(teacher!.Value.Denoiser, teacher.Value.Sampler, teacherSteps),
+            _ => throw new CliException($"--method must be fm, fm-bridge, ddim, ddim-fft, ddim-v, ddim-v-fft, ae or fm-distill, got '{method}'"),
         };
         var config = ModelFiles.PresetConfig(preset).WithChannels(objective.InputChannels, 1);
         var options = new TrainerOptions
@@ -140,7 +153,7 @@ public sealed class TrainCommand : ICliCommand
             Task = task,
             Sampler = method switch
             {
-                "fm" => SamplerSettings.FlowMatching, "fm-bridge" => bridge, "ae" => null, "ddim-v" or "ddim-v-fft" => SamplerSettings.DdimV, _ => SamplerSettings.Ddim,
+                "fm" => SamplerSettings.FlowMatching, "fm-bridge" => bridge, "ae" => null, "fm-distill" => FlowDistillationObjective.StudentSampler, "ddim-v" or "ddim-v-fft" => SamplerSettings.DdimV, _ => SamplerSettings.Ddim,
             },
             Normalisation = "minmax[-1,1]",
             PixelSizeRange = training.PixelSizeRange,
@@ -158,9 +171,9 @@ public sealed class TrainCommand : ICliCommand
             ["start"] = resume is not null ? "resume " + Path.GetFileName(resume) : init is not null ? "init " + Path.GetFileName(init) : "random",
         };
         if (initWeights?.Metadata.Training is { } initTraining) segment["init_training"] = initTraining.DeepClone();
+        if (teacherPath is not null) { segment["teacher"] = Path.GetFileName(teacherPath); segment["teacher_steps"] = teacherSteps; }
         if (!export) trainer.History.Add((JsonNode)segment); // an export trains nothing: no segment
 
-        using var pool = new WorkerPool(threads);
         var clock = Stopwatch.StartNew();
         void SaveCheckpoint()
         {
@@ -204,6 +217,17 @@ public sealed class TrainCommand : ICliCommand
         string wrote = export ? "" : $" and {checkpoint}";
         Console.WriteLine(FormattableString.Invariant($"step {trainer.Step}/{steps}: wrote {output} (EMA weights){wrote}") + more);
         return 0;
+    }
+
+    /// <summary>The teacher of a distillation run: a sampled model of the run's task, on the training threads.</summary>
+    private static (NetworkDenoiser Denoiser, SamplerSettings Sampler)? Teacher(string path, string task, WorkerPool pool, ref int steps)
+    {
+        var weights = WeightSet.Load(path);
+        var sampler = weights.Metadata.Sampler ?? throw new CliException($"{path}: a one-pass model has no sampler to distil (the teacher must be fm, fm-bridge or ddim)");
+        if (weights.Metadata.Task != task) throw new CliException($"{path}: teacher is a '{weights.Metadata.Task}' model, the run's --task is '{task}'");
+        if (weights.Config.InChannels != 2) throw new CliException($"{path}: teacher has {weights.Config.InChannels} input channels, expected 2 ([x, condition])");
+        if (steps == 0) steps = sampler.DefaultSteps;
+        return (new NetworkDenoiser(NetworkModel.FromWeights(weights), pool, maxBatch: 1024), sampler);
     }
 
     /// <summary>Seeded random weights, or a trained model's weights for fine-tuning (same architecture required).</summary>

@@ -41,11 +41,13 @@ declare -A args=(
   [ae-small-restore]="--task restore --method ae --seed 21 --val-steps 1"
   [fm-distill-small-restore]="--task restore --method fm-distill --teacher $repo/weights/fm-small-restore.stmw --seed 61 --val-steps 1"
   [fm-bridge-small-restore]="--task restore --method fm-bridge --start-noise ${START_NOISE:-0.1} --seed ${SEED:-31} --val-steps 2"
+  [fm-bridge-small-sr4]="--task sr4 --method fm-bridge --start-noise ${START_NOISE:-0.1} --seed ${SEED:-71} --val-steps 2"
 )
 # fm-bridge-small-restore: flow matching from the degraded scan (+ 0.1 noise) to the clean one (docs/sampling.md);
-# its first segment starts from the FM restore weights.
+# its first segment starts from the FM restore weights. fm-bridge-small-sr4: the same bridge from the line-repeated
+# scan (session 7: line repetition alone beat the SR models' PSNR); its first segment starts from FM SR x4.
 # fm-distill-small-restore: a one-step student of the shipped FM restore model (docs/models.md), starting from it.
-declare -A init=([ddim-v-small-restore]=fm-small-restore [fm-bridge-small-restore]=fm-small-restore [fm-distill-small-restore]=fm-small-restore)
+declare -A init=([ddim-v-small-restore]=fm-small-restore [fm-bridge-small-restore]=fm-small-restore [fm-distill-small-restore]=fm-small-restore [fm-bridge-small-sr4]=fm-small-sr4)
 # Data since session 4 (docs/models.md, "Real scans"): the realistic procedural source mixed half and half
 # with the train split of the real Si(001):H scans, pixel sizes 0.025-0.4 nm, line-flattened crops.
 # DATA=paper gives the paper's stream (procedural at 0.195 nm, no flattening).

@@ -30,6 +30,8 @@ internal sealed record RestoreSettings
           --low-memory        keep no transformed convolution weights (about 40 MB less for a Small model at
                               --batch 1, 4-10 % slower there; batch 8 streams them anyway; bit-identical output)
           --threads N         worker threads (default: all cores)
+          --timings           print each file's phase times: read, prepare, tile, network (per forward),
+                              sampler, blend, post, write
         """ + "\n" + DeviceOption.Help;
 
     /// <summary>The command's name, for messages and the files' provenance.</summary>
@@ -57,6 +59,9 @@ internal sealed record RestoreSettings
     public bool AnySurface { get; init; }
     public bool Check { get; init; }
     public double? PixelSize { get; init; }
+
+    /// <summary>--timings: print each file's phase times (<see cref="ScanRestoreSession.TimingsLine"/>).</summary>
+    public bool Timings { get; init; }
 
     /// <summary>Reads the options above (marking them used); <paramref name="defaultModel"/> applies without --model.</summary>
     public static RestoreSettings Read(ArgReader args, string command, ModelTask task, string defaultModel)
@@ -87,6 +92,7 @@ internal sealed record RestoreSettings
             AnySurface = args.Flag("any-surface"),
             Device = DeviceOption.Read(args),
             Check = args.Flag("check") || ensemble > 1,
+            Timings = args.Flag("timings"),
             PixelSize = args.Option("pixel-size") is { } ps ? LengthOption.Parse(ps, "pixel-size") : null,
         };
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using StmKernel.Cli.Commands;
 using StmKernel.Imaging;
@@ -13,7 +14,8 @@ namespace StmKernel.Cli;
 /// <param name="Path">The file.</param>
 /// <param name="Document">Every channel of the file (the .gwy output keeps them after the restored ones).</param>
 /// <param name="Channel">The channel to restore.</param>
-internal sealed record ScanSource(string Path, StmDocument Document, StmImage Channel);
+/// <param name="ReadTime">Reading and decoding the file.</param>
+internal sealed record ScanSource(string Path, StmDocument Document, StmImage Channel, TimeSpan ReadTime);
 
 /// <summary>
 /// One model load and worker pool serving many scan files: <see cref="Read"/> a file, then <see cref="Restore"/>
@@ -54,9 +56,11 @@ internal sealed class ScanRestoreSession : IDisposable
     /// <summary>Reads <paramref name="input"/> and selects the channel; throws what the reader throws for a bad file.</summary>
     public ScanSource Read(string input)
     {
+        long start = Stopwatch.GetTimestamp();
         var doc = StmFile.Read(input);
         foreach (var w in doc.Warnings) Console.Error.WriteLine($"warning: {w}");
-        return new ScanSource(input, doc, ChannelOptions.One(doc, _settings.Channel, _settings.Direction, input));
+        var channel = ChannelOptions.One(doc, _settings.Channel, _settings.Direction, input);
+        return new ScanSource(input, doc, channel, Stopwatch.GetElapsedTime(start));
     }
 
     /// <summary>
@@ -73,7 +77,9 @@ internal sealed class ScanRestoreSession : IDisposable
         foreach (var path in new[] { output, preview, checkPng })
             if (path is not null) OutputPaths.EnsureWritable(path, force, [.. inputs]);
 
+        long preparing = Stopwatch.GetTimestamp();
         var prepared = _restorer.Prepare(scan.Channel);
+        var prepareTime = Stopwatch.GetElapsedTime(preparing);
         if (prepared.PixelSizeAssumed)
         {
             var range = _model.PixelSizeRange;
@@ -85,6 +91,7 @@ internal sealed class ScanRestoreSession : IDisposable
         if (prepared.Refusal is { } refusal) throw new CliException(refusal); // before the progress bar starts
 
         RestoredScan result;
+        long restoring = Stopwatch.GetTimestamp();
         using (var bar = new ProgressBar(Path.GetFileName(input), prepared.WorkItems, "tiles"))
         {
             int last = 0;
@@ -96,8 +103,10 @@ internal sealed class ScanRestoreSession : IDisposable
                 last = d;
             });
         }
+        var restoreTime = Stopwatch.GetElapsedTime(restoring);
         cancel.ThrowIfCancellationRequested();
 
+        long writing = Stopwatch.GetTimestamp();
         var restored = result.Restored;
         if (Path.GetExtension(output).Equals(".gwy", StringComparison.OrdinalIgnoreCase)) StmFile.WriteGwy(output, [.. result.Channels, .. scan.Document.Channels]);
         else StmFile.Write(output, [restored]);
@@ -108,6 +117,8 @@ internal sealed class ScanRestoreSession : IDisposable
             PngPreview.Write(checkPng, PanelStrip.Compose([new(shown), new(restored), new(invented, (0f, 1f))]), 0f, 1f);
         }
 
+        var writeTime = Stopwatch.GetElapsedTime(writing);
+
         var grid = result.Result.Grid;
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"wrote {output}{(preview is null ? "" : $" + {Path.GetFileName(preview)}")}: {restored.Title} {restored.Width}×{restored.Height}, " +
@@ -116,7 +127,27 @@ internal sealed class ScanRestoreSession : IDisposable
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{input}: invented map: {flagged:P1} of the pixels flagged (score > {InventedMap.FlagThreshold}){(checkPng is null ? "" : $"; figure {Path.GetFileName(checkPng)}")}"));
         if (result.Result.Uncertainty is { ShouldWarn: true } report) WarnUncertain(input, report, result.UncertainRegions, restored);
+        if (_settings.Timings) Console.Out.WriteLine($"{input}: {TimingsLine(scan.ReadTime, prepareTime, result.Result, restoreTime, writeTime)}");
         return (grid.Count, result.Result.NetworkEvaluations);
+    }
+
+    /// <summary>
+    /// The --timings line: read, prepare (conditioning, resampling, lattice check), the tiled restore's phases
+    /// (<see cref="RestoreTimings"/>), post (back to the scan's grid, invented map, channels: the restore call
+    /// less the tiled restore) and write (every output file), with the network's time per forward.
+    /// </summary>
+    internal static string TimingsLine(TimeSpan read, TimeSpan prepare, RestoreResult result, TimeSpan restore, TimeSpan write)
+    {
+        var t = result.Timings;
+        var post = restore - t.Total;
+        var total = read + prepare + restore + write;
+        double perForward = result.NetworkEvaluations > 0 ? t.Network.TotalMilliseconds / result.NetworkEvaluations : 0;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"timings: read {Ms(read)}, prepare {Ms(prepare)}, tile {Ms(t.Tiling)}, network {Ms(t.Network)} " +
+            $"({result.NetworkEvaluations} forwards in {result.BatchedCalls} calls, {perForward:F1} ms per forward), sampler {Ms(t.Sampler)}, " +
+            $"blend {Ms(t.Blending)}, post {Ms(post)}, write {Ms(write)}; total {Ms(total)}");
+
+        static string Ms(TimeSpan s) => string.Create(CultureInfo.InvariantCulture, $"{s.TotalMilliseconds:F1} ms");
     }
 
     /// <summary>The ensemble's warning, with the first regions (<paramref name="regions"/>: in the scan's pixels) in pixels and, when known, nanometres.</summary>

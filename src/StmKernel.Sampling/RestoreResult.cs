@@ -28,4 +28,7 @@ public sealed class RestoreResult
 
     /// <summary>Batched network calls made.</summary>
     public long BatchedCalls { get; init; }
+
+    /// <summary>Where the restore's wall time went.</summary>
+    public required RestoreTimings Timings { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StmKernel.UNet.Weights;
 using StmKernel.Tensors;
 
@@ -59,6 +60,8 @@ public sealed class TiledRestorer
     public RestoreResult Restore(Tensor image, RestoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        long started = Stopwatch.GetTimestamp();
+        long tiling = 0, sampling = 0, blending = 0; // Stopwatch ticks per phase; the network's are the counter's
         options ??= new RestoreOptions();
         options.Validate();
         if (image.Rank != 2) throw new ArgumentException($"image must be [H, W], got {image.ShapeText}", nameof(image));
@@ -81,6 +84,8 @@ public sealed class TiledRestorer
             accumulated[m] = new float[grid.Height * grid.Width];
         }
 
+        tiling += Stopwatch.GetTimestamp() - started;
+
         var counter = new CountingDenoiser(_denoiser);
         int batch = Math.Min(options.BatchSize, _denoiser.MaxBatch);
         int total = grid.Count * members;
@@ -88,6 +93,7 @@ public sealed class TiledRestorer
         for (int start = 0; start < total; start += batch)
         {
             int b = Math.Min(batch, total - start);
+            long t0 = Stopwatch.GetTimestamp();
             var cond = new Tensor(b, 1, T, T);
             var x = new Tensor(b, 1, T, T);
             var scales = new (float Center, float Half)[b];
@@ -100,25 +106,37 @@ public sealed class TiledRestorer
                 scales[k] = Normalise(c);
                 CopyTile(noise[m], grid, tile, x.Data.AsSpan(k * T * T, T * T));
             }
+            long t1 = Stopwatch.GetTimestamp();
             if (Sampler is null) counter.Predict(cond, new float[b], x);
             else Sampler.Sample(counter, cond, x, steps);
+            long t2 = Stopwatch.GetTimestamp();
             for (int k = 0; k < b; k++)
             {
                 int tile = (start + k) / members, m = (start + k) % members;
                 Accumulate(x.Data.AsSpan(k * T * T, T * T), scales[k], grid, tile, accumulated[m]);
             }
+            tiling += t1 - t0;
+            sampling += t2 - t1; // network included here; taken out below
+            blending += Stopwatch.GetTimestamp() - t2;
             options.Progress?.Invoke(start + b, total);
         }
 
+        long finishing = Stopwatch.GetTimestamp();
         var results = new float[members][];
         for (int m = 0; m < members; m++)
             results[m] = Finish(accumulated[m], weightSum, grid, missing);
         var (mean, std) = EnsembleStatistics.MeanAndStdDev(results);
+        var uncertainty = members > 1 ? UncertaintyMap.Assess(mean, std!, members, h, w, options.Uncertainty) : null;
+        long finished = Stopwatch.GetTimestamp();
+        blending += finished - finishing;
+        var network = counter.NetworkTime;
         return new RestoreResult
         {
             Image = new Tensor(mean, h, w),
             StdDev = members > 1 ? new Tensor(std!, h, w) : null,
-            Uncertainty = members > 1 ? UncertaintyMap.Assess(mean, std!, members, h, w, options.Uncertainty) : null,
+            Uncertainty = uncertainty,
+            Timings = new RestoreTimings(Stopwatch.GetElapsedTime(0, tiling), network,
+                Stopwatch.GetElapsedTime(0, sampling) - network, Stopwatch.GetElapsedTime(0, blending), Stopwatch.GetElapsedTime(started, finished)),
             Grid = grid,
             Steps = steps,
             EnsembleSize = members,

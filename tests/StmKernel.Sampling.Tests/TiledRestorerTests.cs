@@ -38,6 +38,42 @@ public class TiledRestorerTests
         for (int i = 0; i < image.Length; i++) Assert.Equal(image.Data[i], result.Image.Data[i], 1e-6f);
     }
 
+    [Theory]
+    [InlineData("fm-rk2", 1)]
+    [InlineData("ddim", 3)]
+    public void PhaseTimesAreDisjointAndTheNetworkPhaseHoldsEveryNetworkCall(string sampler, int members)
+    {
+        // Inequalities between clocks, not a timed test: the network phase must contain every call the network
+        // itself timed, and the four phases are disjoint parts of the call, which lies inside the caller's clock.
+        var settings = Settings(sampler);
+        var network = new SelfTimed(new PointMassOracle(settings, maxBatch: 3));
+        long before = System.Diagnostics.Stopwatch.GetTimestamp();
+        var result = new TiledRestorer(network, settings).Restore(TestData.Surface(211, 173), new RestoreOptions { EnsembleSize = members });
+        var outside = System.Diagnostics.Stopwatch.GetElapsedTime(before);
+        var t = result.Timings;
+        Assert.True(network.Calls > 0);
+        Assert.True(t.Network >= network.Elapsed, $"network phase {t.Network} < the network's own {network.Elapsed}");
+        Assert.All(new[] { t.Tiling, t.Sampler, t.Blending }, p => Assert.True(p >= TimeSpan.Zero, $"negative phase {p}"));
+        Assert.True(t.Tiling + t.Network + t.Sampler + t.Blending <= t.Total, $"phases {t} exceed the total");
+        Assert.True(t.Total <= outside, $"total {t.Total} > the caller's {outside}");
+    }
+
+    /// <summary>A denoiser that times its own calls, to check the restorer's network phase against.</summary>
+    private sealed class SelfTimed(IDenoiser inner) : IDenoiser
+    {
+        public TimeSpan Elapsed { get; private set; }
+        public int Calls { get; private set; }
+        public int MaxBatch => inner.MaxBatch;
+
+        public void Predict(Tensor input, ReadOnlySpan<float> timesteps, Tensor output)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            inner.Predict(input, timesteps, output);
+            Elapsed += System.Diagnostics.Stopwatch.GetElapsedTime(start);
+            Calls++;
+        }
+    }
+
     [Fact]
     public void PhysicalUnitsSurviveNormalisation()
     {

@@ -14,6 +14,8 @@ internal sealed record RestoreSettings
     /// <summary>Usage lines for these options.</summary>
     public const string Help = """
           --model NAME|FILE   a model in the weights folders (see `stmkernel models`) or a weight file
+          --fast              the task's one-step distilled model (restore: fm-distill-small-restore): a
+                              quarter of the forwards, a little less fidelity (docs/models.md); not with --model
           --steps K           sampler steps (default: the model's); ignored by one-pass models
           --ensemble N        restore with N seeds: mean + per-pixel standard deviation, and a warning
                               with the regions where the seeds disagree too much to trust the result
@@ -33,6 +35,9 @@ internal sealed record RestoreSettings
           --timings           print each file's phase times: read, prepare, tile, network (per forward),
                               sampler, blend, post, write
         """ + "\n" + DeviceOption.Help;
+
+    /// <summary>The one-step students --fast picks, by task (docs/models.md, "Distillation").</summary>
+    public static readonly IReadOnlyDictionary<string, string> FastModels = new Dictionary<string, string> { ["restore"] = "fm-distill-small-restore" };
 
     /// <summary>The command's name, for messages and the files' provenance.</summary>
     public required string Command { get; init; }
@@ -73,11 +78,18 @@ internal sealed record RestoreSettings
         var (channel, direction) = ChannelOptions.Read(args);
         int ensemble = args.Int("ensemble", 1, 1, 64);
         int batch = args.Int("batch", 8, 1, 256);
+        string? model = args.Option("model");
+        if (args.Flag("fast"))
+        {
+            if (model is not null) throw new CliException($"--fast picks the distilled model itself; drop it or --model {model}");
+            model = FastModels.TryGetValue(task.Name, out var fast) ? fast
+                : throw new CliException($"--fast: there is no distilled model for the '{task.Name}' task (only for: {string.Join(", ", FastModels.Keys)})");
+        }
         return new RestoreSettings
         {
             Command = command,
             Task = task,
-            ModelArg = args.Option("model") ?? defaultModel,
+            ModelArg = model ?? defaultModel,
             Channel = channel,
             Direction = direction,
             Steps = args.Option("steps") is null ? null : args.Int("steps", 0, 1, 1000),

@@ -29,4 +29,29 @@ public class ModelsCommandTests
             Environment.SetEnvironmentVariable("STMKERNEL_WEIGHTS", previous.Length > 0 ? previous : null);
         }
     }
+
+    [Fact]
+    public void FastPicksTheDistilledRestoreModelAndRefusesTheRest()
+    {
+        string dir = TestData.TempDir();
+        string weights = Path.Combine(dir, "weights");
+        Directory.CreateDirectory(weights);
+        string previous = Environment.GetEnvironmentVariable("STMKERNEL_WEIGHTS") ?? "";
+        try
+        {
+            Environment.SetEnvironmentVariable("STMKERNEL_WEIGHTS", weights);
+            TestData.TinyModel(weights, "fm-distill-small-restore", "restore", SamplerSettings.FlowMatching with { Solver = OdeSolver.Euler, DefaultSteps = 1 });
+            string input = TestData.GwyInput(dir, "in.gwy", 65, 71);
+            string output = Path.Combine(dir, "o.gwy");
+            Assert.Equal(0, TestData.Run("restore", input, "-o", output, "--fast", "--threads", "1"));
+            Assert.Contains("model fm-distill-small-restore, 1 steps", StmKernel.Imaging.StmFile.Read(output).Channels[0].Metadata["Processing"]);
+            Assert.Equal(2, TestData.Run("restore", input, "-o", Path.Combine(dir, "p.gwy"), "--fast", "--model", "fm-distill-small-restore"));
+            Assert.Equal(2, TestData.Run("upscale", input, "--factor", "2", "-o", Path.Combine(dir, "q.gwy"), "--fast"));
+            Assert.False(File.Exists(Path.Combine(dir, "q.gwy")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("STMKERNEL_WEIGHTS", previous.Length > 0 ? previous : null);
+        }
+    }
 }

@@ -5,10 +5,12 @@
 # scans of the test split of data/real-si001/splits.csv (../shared/data/real-si001, sessions no model
 # trains on) at their own pixel sizes, clean and with the paper's degradations.
 #
-#   [CROP=128] [MODELS=a.stmw,b.stmw] [STEPS=2,5,10] tools/eval-shipped-models.sh OUTDIR [restore|sr2|sr4|real ...]
+#   [CROP=128] [MODELS=a.stmw,b.stmw] [STEPS=2,5,10] [SPLIT=test] tools/eval-shipped-models.sh OUTDIR [restore|sr2|sr4|real ...]
 #
 # OUTDIR/sets/TASK/MODE holds the sets (kept: a second call reuses them), OUTDIR/TASK/ the report
 # (eval.md, psnr.svg, ssim.svg). CROP sets the test images' size (the card's tables use 128, the paper's).
+# SPLIT=validation builds the sets from the validation split instead: where runs are compared and chosen,
+# so that the test split only ever reports.
 # Restoration runs both restore models; SR ×k runs fm-small-srk. On 2 cores restoration takes ≈ 10 min.
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 OUTDIR [restore|sr2|sr4 ...]" >&2; exit 2; }
@@ -40,7 +42,7 @@ for task in "${tasks[@]}"; do
   from=(--surface baseline); [ "$task" = real ] && from=("${real[@]}")
   for mode in ${modes[$task]}; do
     set_dir="$out/sets/$task/$mode"
-    [ -f "$set_dir/manifest.json" ] || stmkernel degrade --mode "$mode" --count 24 --seed 7 --crop "$crop" "${from[@]}" -o "$set_dir" >/dev/null
+    [ -f "$set_dir/manifest.json" ] || stmkernel degrade --mode "$mode" --count 24 --seed 7 --crop "$crop" --split "${SPLIT:-test}" "${from[@]}" -o "$set_dir" >/dev/null
   done
   stmkernel eval --test-set "$out/sets/$task" --models "${MODELS:-${models[$task]}}" --steps "${STEPS:-2,5,10}" -o "$out/$task" --force
 done

@@ -51,7 +51,9 @@ public static class LatticeCheck
         double minPx = Math.Max(2.5, MinPeriod / pixelMetres), maxPx = Math.Min(MaxPeriod / pixelMetres, Math.Min(w, h) / 4.0);
         // The foreign lattice must show off the slow axis: within ±20° of it tip-change bands and streaks of
         // degraded scans put strong, sharp power (real frame Sep24 11_33 at 0.025 nm/px: 0.289 nm at 96°, 10× its rows).
-        var peak = maxPx >= minPx ? LatticePeriod.Find(image.Data, w, h, minPx, maxPx, ForeignSlowAxisCone) : null;
+        // One spectrum for every band searched below (up to 1 + 3 per model period).
+        var spectrum = maxPx >= minPx ? LatticeSpectrum.Of(image.Data, w, h) : null;
+        var peak = spectrum?.Find(minPx, maxPx, ForeignSlowAxisCone);
         string known = string.Join(", ", modelPeriods.Select(m => FormattableString.Invariant($"{m * 1e9:0.###} nm")));
         if (peak is not { } p) return new LatticeVerdict(null, double.NaN, 0, false, $"image too small or too coarse to show a 0.25–3 nm lattice: not compared with the model's ({known})");
         // The model's own lattice, wherever it is strongest (rows, dimers, a harmonic), within the tolerance.
@@ -60,7 +62,7 @@ public static class LatticeCheck
         foreach (double c in new[] { m, 2 * m, m / 2 })
         {
             double lo = Math.Max(minPx, c * (1 - Tolerance) / pixelMetres), hi = Math.Min(maxPx, c * (1 + Tolerance) / pixelMetres);
-            if (hi >= lo && LatticePeriod.Find(image.Data, w, h, lo, hi) is { } q) own = Math.Max(own, q.Prominence);
+            if (hi >= lo && spectrum!.Find(lo, hi) is { } q) own = Math.Max(own, q.Prominence);
         }
         double period = p.PeriodPx * pixelMetres;
         bool mismatch = p.Prominence >= ClearProminence && own * Dominance < p.Prominence;

@@ -25,52 +25,8 @@ public static class LatticePeriod
     /// <param name="minPeriod">Shortest period searched, px (≥ 2).</param>
     /// <param name="maxPeriod">Longest period searched, px.</param>
     /// <param name="slowAxisCone">Half-angle (degrees) of the cone around the slow-scan axis whose bins are skipped, with |kx| ≤ 1 (see the type's remarks); 0 skips none.</param>
-    public static LatticePeak? Find(ReadOnlySpan<float> data, int width, int height, double minPeriod = 2, double maxPeriod = double.PositiveInfinity, double slowAxisCone = DefaultSlowAxisCone)
-    {
-        if (data.Length != (long)width * height) throw new ArgumentException($"data length {data.Length} does not match {width}×{height}");
-        if (!(slowAxisCone >= 0 && slowAxisCone < 90)) throw new ArgumentException($"slow-axis cone must be in [0°, 90°), got {slowAxisCone}°");
-        double coneTan = Math.Tan(slowAxisCone * Math.PI / 180);
-        if (!(minPeriod >= 2) || !(maxPeriod >= minPeriod)) throw new ArgumentException($"period band [{minPeriod}, {maxPeriod}] px must satisfy 2 ≤ min ≤ max");
-        var power = PowerSpectrum(data, width, height);
-        // Prominence is against the median of the bin's own ring (|k| rounded to whole bins): that removes the
-        // 1/f background of steps, clusters and drift, so a sharp lattice spot stands out at any period while a
-        // broad blob does not. Noise alone gives ≈ ln(ring size)/ln 2 ≈ 5–15.
-        var ringMedian = RingMedians(power, width, height);
-        int best = -1;
-        double bestScore = -1;
-        for (int v = 0; v <= height / 2; v++)
-        for (int u = -(width - 1) / 2; u <= width / 2; u++)
-        {
-            if (v == 0 && u <= 0) continue;
-            double fx = (double)u / width, fy = (double)v / height, f = Math.Sqrt(fx * fx + fy * fy);
-            double period = 1 / f;
-            if (period < minPeriod || period > maxPeriod) continue;
-            if (slowAxisCone > 0 && (Math.Abs(u) <= 1 || Math.Abs(fx) <= coneTan * fy)) continue;
-            int i = Index(u, v, width, height);
-            double m = ringMedian[Ring(u, v, width, height)];
-            double score = m > 0 ? power[i] / m : double.PositiveInfinity;
-            if (score > bestScore) { bestScore = score; best = i; }
-        }
-        if (best < 0) return null;
-        int bu = best % width, bv = best / width;
-        int su = bu > width / 2 ? bu - width : bu, sv = bv > height / 2 ? bv - height : bv;
-        double cu = 0, cv = 0, sum = 0;
-        for (int dv = -1; dv <= 1; dv++)
-        for (int du = -1; du <= 1; du++)
-        {
-            // Neighbours nearer DC than the band are left out: the low-frequency background would pull a long period longer.
-            double nf = Math.Sqrt(Math.Pow((double)(su + du) / width, 2) + Math.Pow((double)(sv + dv) / height, 2));
-            if (nf <= 0 || 1 / nf > maxPeriod * 1.5) continue;
-            double p = power[Index(su + du, sv + dv, width, height)];
-            cu += p * (su + du);
-            cv += p * (sv + dv);
-            sum += p;
-        }
-        double gx = cu / sum / width, gy = cv / sum / height;
-        double angle = Math.Atan2(gy, gx) * 180 / Math.PI;
-        angle = ((angle % 180) + 180) % 180;
-        return new LatticePeak(1 / Math.Sqrt(gx * gx + gy * gy), angle, bestScore);
-    }
+    public static LatticePeak? Find(ReadOnlySpan<float> data, int width, int height, double minPeriod = 2, double maxPeriod = double.PositiveInfinity, double slowAxisCone = DefaultSlowAxisCone) =>
+        LatticeSpectrum.Of(data, width, height).Find(minPeriod, maxPeriod, slowAxisCone);
 
     /// <summary>|FFT|² of the mean- and plane-removed, Hann-windowed image, in FFT order (DC at index 0).</summary>
     public static double[] PowerSpectrum(ReadOnlySpan<float> data, int width, int height)
@@ -94,14 +50,14 @@ public static class LatticePeriod
     }
 
     /// <summary>Ring number of bin (u, v): its radius in units of the shorter side's frequency step.</summary>
-    private static int Ring(int u, int v, int width, int height)
+    internal static int Ring(int u, int v, int width, int height)
     {
         int n = Math.Min(width, height);
         double fx = (double)u / width, fy = (double)v / height;
         return (int)Math.Round(Math.Sqrt(fx * fx + fy * fy) * n);
     }
 
-    private static double[] RingMedians(double[] power, int width, int height)
+    internal static double[] RingMedians(double[] power, int width, int height)
     {
         int n = Math.Min(width, height);
         var rings = new List<double>[n + 1];
@@ -125,7 +81,7 @@ public static class LatticePeriod
     /// <summary>Default half-angle of the skipped cone around the slow-scan axis, degrees (the real-si001 README's ±6°).</summary>
     public const double DefaultSlowAxisCone = 6;
 
-    private static int Index(int u, int v, int width, int height) => (((v % height) + height) % height) * width + ((u % width) + width) % width;
+    internal static int Index(int u, int v, int width, int height) => (((v % height) + height) % height) * width + ((u % width) + width) % width;
 
     private static double Hann(int i, int n) => n <= 1 ? 1 : 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / (n - 1));
 

@@ -1,19 +1,25 @@
+using System.CommandLine;
+
 namespace StmKernel.Cli;
 
-/// <summary>One `stmkernel` sub-command. Each lives in its own file and is listed in <see cref="Program"/>.</summary>
-public interface ICliCommand
+/// <summary>
+/// One `stmkernel` sub-command: its options and arguments are System.CommandLine symbols whose descriptions make the
+/// `--help` text, and <see cref="Run"/> is its action. Each lives in its own file and is listed in <see cref="Program"/>.
+/// </summary>
+public abstract class CliCommand : Command
 {
-    /// <summary>The word after `stmkernel`, e.g. "forward".</summary>
-    string Name { get; }
+    /// <summary>A command `stmkernel NAME`; <paramref name="summary"/> is its line in the command list.</summary>
+    protected CliCommand(string name, string summary) : base(name, summary) => SetAction(Run);
 
-    /// <summary>One line for the command list.</summary>
-    string Summary { get; }
+    /// <summary>
+    /// Prose printed after the generated help: what the command does as a whole, which no single option's
+    /// description says. Null when the options say it all.
+    /// </summary>
+    public virtual string? Details => null;
 
-    /// <summary>The full usage text printed on `stmkernel NAME --help` and on a usage error.</summary>
-    string Usage { get; }
-
-    /// <summary>Runs the command; returns the process exit code.</summary>
-    int Run(ArgReader args);
+    /// <summary>Runs the command on a parse without errors; returns the process exit code.</summary>
+    /// <exception cref="CliException">A usage error the parser cannot see (option combinations, missing files).</exception>
+    protected abstract int Run(ParseResult parse);
 }
 
 /// <summary>A user error (bad option, missing file, bad file): printed without a stack trace, exit code 2.</summary>

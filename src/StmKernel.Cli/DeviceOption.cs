@@ -1,3 +1,4 @@
+using System.CommandLine;
 using StmKernel.Tensors.Backends;
 using StmKernel.Tensors.Backends.Cpu;
 #if STMKERNEL_GPU
@@ -14,18 +15,14 @@ namespace StmKernel.Cli;
 /// </summary>
 internal static class DeviceOption
 {
-    /// <summary>Usage line.</summary>
-    public const string Help = """
-          --device D          cpu (default), cuda or cuda:N (an NVIDIA GPU), or ilgpu-cpu (the GPU kernels on
-                              ILGPU's CPU accelerator, slow: for debugging); the NativeAOT build is CPU-only
-        """;
+    /// <summary>`--device D`, "cpu" when absent.</summary>
+    public static Option<string> Create() => CliOptions.Text("--device", "D",
+        "cpu, cuda or cuda:N (an NVIDIA GPU), or ilgpu-cpu (the GPU kernels on ILGPU's CPU accelerator, slow: for debugging); " +
+        "the NativeAOT build is CPU-only", "cpu");
 
     // One backend per GPU device for the process: creating one compiles every kernel (seconds), and its context
     // and device memory live until the process ends.
     private static readonly Dictionary<string, IComputeBackend> Gpus = new(StringComparer.Ordinal);
-
-    /// <summary>Reads --device (marking it used); "cpu" when absent.</summary>
-    public static string Read(ArgReader args) => args.Option("device") ?? "cpu";
 
     /// <summary>
     /// The backend of <paramref name="device"/>: the CPU backend (its low-memory variant with

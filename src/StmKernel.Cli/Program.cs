@@ -1,8 +1,9 @@
+using System.CommandLine;
 using StmKernel.Cli;
 using StmKernel.Cli.Commands;
 
 // Every sub-command, one file each under Commands/. Keep the list sorted by name.
-ICliCommand[] commands =
+Command[] commands =
 [
     new BenchCommand(),
     new ClassicalCommand(),

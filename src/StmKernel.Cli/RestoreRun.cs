@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using StmKernel.Imaging;
@@ -13,31 +14,20 @@ namespace StmKernel.Cli;
 /// </summary>
 internal sealed class RestoreRun
 {
-    /// <summary>Usage lines for the options of `restore` and `upscale`.</summary>
-    public const string OptionsHelp = $"""
-          -o OUT              output folder (created if missing), or a file name for a single input;
-                              .gwy (default) holds restored + uncertainty (with --ensemble) + original
-                              channels; .npy/.tif/.png hold the restored channel; a PNG preview goes beside
-        {RestoreSettings.Help}
-        {ShardOption.Help}
-          --force             replace existing outputs (inputs are never overwritten)
-        """;
-
     private readonly RestoreSettings _settings;
     private readonly string _output;
     private readonly bool _force;
     private readonly ShardOption? _shard;
     private readonly IReadOnlyList<string> _inputs;
 
-    /// <summary>Reads the options for models of <paramref name="task"/> (restore, sr2 / sr4 upscale first, orbital).</summary>
-    public RestoreRun(ArgReader args, string command, ModelTask task, string defaultModel)
+    /// <summary>The options given for models of <paramref name="task"/> (restore, sr2 / sr4 upscale first, orbital).</summary>
+    public RestoreRun(ParseResult parse, RestoreRunOptions options, string command, ModelTask task, string defaultModel)
     {
-        _settings = RestoreSettings.Read(args, command, task, defaultModel);
-        _output = args.Required("o", "output");
-        _force = args.Flag("force");
-        _shard = ShardOption.Read(args);
-        args.EnsureAllUsed();
-        _inputs = InputFiles.Expand(args.Positionals);
+        _settings = options.Settings.Read(parse, command, task, defaultModel);
+        _output = parse.GetValue(options.Output)!;
+        _force = parse.GetValue(options.Force);
+        _shard = parse.GetValue(options.Shard);
+        _inputs = InputFiles.Expand(parse.GetValue(options.Inputs)!);
         if (_inputs.Count > 1 && IsFileOutput(_output))
             throw new CliException($"{_inputs.Count} inputs need an output folder, not the file {_output}");
     }

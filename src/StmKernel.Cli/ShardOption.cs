@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace StmKernel.Cli;
@@ -9,14 +10,10 @@ namespace StmKernel.Cli;
 /// </summary>
 internal readonly record struct ShardOption(int Index, int Count)
 {
-    /// <summary>Usage line.</summary>
-    public const string Help = """
-          --shard K/N         run the K-th of N processes (K = 1 … N, e.g. $SLURM_ARRAY_TASK_ID/N): this one takes
-                              items K, K+N, K+2N, … of the work list, so N processes cover it exactly once
-        """;
-
-    /// <summary>The `--shard` option, or null when absent (the whole list).</summary>
-    public static ShardOption? Read(ArgReader args) => args.Option("shard") is { } text ? Parse(text) : null;
+    /// <summary>`--shard K/N`; null when absent (the whole list).</summary>
+    public static Option<ShardOption?> Create() => CliOptions.Parsed<ShardOption?>("--shard", "K/N",
+        "run the K-th of N processes (K = 1 … N, e.g. $SLURM_ARRAY_TASK_ID/N): this one takes items K, K+N, K+2N, … " +
+        "of the work list, so N processes cover it exactly once", text => Parse(text));
 
     /// <summary>Parses "K/N" with 1 ≤ K ≤ N.</summary>
     public static ShardOption Parse(string text)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using StmKernel.Tensors;
@@ -13,46 +14,50 @@ using StmKernel.UNet.Networks;
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel bench`: forward latency of a U-Net on this machine, optionally per layer, or the time of one training step.</summary>
-public sealed class BenchCommand : ICliCommand
+public sealed class BenchCommand : CliCommand
 {
-    public string Name => "bench";
+    private readonly ModelFileOptions _model = new("weights to time (default: random weights of --preset)", weightsRequired: false);
+    private readonly Option<int> _size = CliOptions.Int("--size", "S", "input height and width in pixels", 128, 4, 8192);
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "B", "samples per forward (or training step)", 1, 1, 1024);
+    private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<int> _iterations = CliOptions.Int("--iterations", "N", "timed forwards", 20, 1, 100000);
+    private readonly Option<int> _warmup = CliOptions.Int("--warmup", "N", "untimed forwards first", 3, 0, 1000);
+    private readonly Option<bool> _profile = CliOptions.Flag("--profile", "add the time and GFLOP/s of every layer (by diffusers key)");
+    private readonly Option<bool> _peak = CliOptions.Flag("--peak", "first measure the FMA ceiling of these threads and report the forward as a share of it");
 
-    public string Summary => "time the U-Net forward pass (median/min ms, per-layer profile) or a training step";
+    private readonly Option<bool> _train = CliOptions.Flag("--train",
+        "time one flow-matching training step instead (forward, L_FM, backward, clipping, AdamW, EMA) on a fixed random " +
+        "batch of B clean/condition pairs S×S: the same step as bench/torch_train.py, so bench/compare-torch.sh --train " +
+        "compares the two");
 
-    public string Usage => """
-        usage: stmkernel bench --preset small|large [--weights FILE] [--size 128] [--batch 1] [--threads 2]
-                               [--iterations 20] [--warmup 3] [--profile] [--peak] [--train] [--low-memory] [--device D]
-          Times Forward(x[B,2,S,S], t[B]) with random inputs (random weights unless --weights).
-          Prints the median and min per forward; --profile adds time and GFLOP/s per layer (by diffusers key).
-          --peak first measures the FMA ceiling of these threads and reports the forward as a share of it.
-          --train times one flow-matching training step instead (forward, L_FM, backward, clipping, AdamW,
-          EMA) on a fixed random batch of B clean/condition pairs S×S: the same step as
-          bench/torch_train.py, so bench/compare-torch.sh --train compares the two.
-          --low-memory runs on the CPU backend that keeps no transformed Winograd weights (restore --low-memory).
-          The last line is `median_ms=<number>`.
-        """ + "\n" + DeviceOption.Help;
+    private readonly Option<bool> _lowMemory = CliOptions.Flag("--low-memory", "run on the CPU backend that keeps no transformed Winograd weights (restore --low-memory)");
+    private readonly Option<string> _device = DeviceOption.Create();
 
-    public int Run(ArgReader args)
+    public BenchCommand() : base("bench", "time the U-Net forward pass (median/min ms, per-layer profile) or a training step")
     {
-        string? weights = args.Option("weights");
-        string? preset = args.Option("preset");
-        string? config = args.Option("config");
-        int size = args.Int("size", 128, 4, 8192);
-        int batch = args.Int("batch", 1, 1, 1024);
-        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
-        int iterations = args.Int("iterations", 20, 1, 100000);
-        int warmup = args.Int("warmup", 3, 0, 1000);
-        bool profile = args.Flag("profile");
-        bool peak = args.Flag("peak");
-        bool train = args.Flag("train");
-        bool lowMemory = args.Flag("low-memory");
-        string device = DeviceOption.Read(args);
-        args.EnsureAllUsed();
-        if (weights is null && preset is null) throw new CliException("give --preset small|large or --weights FILE");
+        _model.AddTo(this);
+        foreach (var o in new Option[] { _size, _batch, _threads, _iterations, _warmup, _profile, _peak, _train, _lowMemory, _device }) Options.Add(o);
+    }
+
+    public override string Details => """
+        Times Forward(x[B,2,S,S], t[B]) with random inputs and prints the median and min per forward.
+        The last line is `median_ms=<number>`.
+        """;
+
+    protected override int Run(ParseResult parse)
+    {
+        int size = parse.GetValue(_size);
+        int batch = parse.GetValue(_batch);
+        int threads = parse.GetValue(_threads);
+        int iterations = parse.GetValue(_iterations);
+        int warmup = parse.GetValue(_warmup);
+        bool profile = parse.GetValue(_profile);
+        bool peak = parse.GetValue(_peak);
+        bool train = parse.GetValue(_train);
         if (train && profile) throw new CliException("--profile times forward layers; it cannot be combined with --train");
 
-        var backend = DeviceOption.Backend(device, lowMemory);
-        var model = ModelFiles.Load(weights, config, preset, backend);
+        var backend = DeviceOption.Backend(parse.GetValue(_device)!, parse.GetValue(_lowMemory));
+        var model = _model.Load(parse, backend);
         var cfg = model.Config;
         if (size % cfg.SpatialMultiple != 0) throw new CliException($"--size must be a multiple of {cfg.SpatialMultiple}");
         using var pool = new WorkerPool(threads);

@@ -1,27 +1,30 @@
+using System.CommandLine;
 using StmKernel.Imaging;
 
 namespace StmKernel.Cli.Commands;
 
 /// <summary>The `--channel NAME` and `--direction fwd|bwd` options shared by the image commands.</summary>
-internal static class ChannelOptions
+internal sealed class ChannelOptions
 {
-    public const string Help = """
-          --channel NAME      channel to use (case-insensitive, e.g. Z, Current); default: the first
-          --direction fwd|bwd scan direction; default: forward when the channel has one
-        """;
+    public Option<string?> Channel { get; } = CliOptions.OptionalText("--channel", "NAME", "channel to use (case-insensitive, e.g. Z, Current); default: the first");
 
-    public static (string? Channel, ScanDirection? Direction) Read(ArgReader args)
-    {
-        string? channel = args.Option("channel");
-        ScanDirection? direction = args.Option("direction") switch
+    public Option<ScanDirection?> Direction { get; } = CliOptions.Parsed<ScanDirection?>("--direction", "fwd|bwd",
+        "scan direction; default: forward when the channel has one", d => d switch
         {
-            null => null,
             "fwd" or "forward" => ScanDirection.Forward,
             "bwd" or "backward" => ScanDirection.Backward,
-            var d => throw new CliException($"--direction must be fwd or bwd, got '{d}'"),
-        };
-        return (channel, direction);
+            _ => throw new CliException($"--direction must be fwd or bwd, got '{d}'"),
+        });
+
+    /// <summary>Adds both options to <paramref name="command"/>.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Channel);
+        command.Options.Add(Direction);
     }
+
+    /// <summary>The selection given (nulls: none).</summary>
+    public (string? Channel, ScanDirection? Direction) Read(ParseResult parse) => (parse.GetValue(Channel), parse.GetValue(Direction));
 
     /// <summary>Every channel matching the selection (all when nothing is selected).</summary>
     public static IReadOnlyList<StmImage> All(StmDocument doc, string? channel, ScanDirection? direction, string path)

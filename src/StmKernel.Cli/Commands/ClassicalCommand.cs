@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using StmKernel.Imaging;
 using StmKernel.Imaging.Classical;
@@ -5,41 +6,52 @@ using StmKernel.Imaging.Classical;
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel classical IN -o OUT`: the Gwyddion-style baseline restoration.</summary>
-public sealed class ClassicalCommand : ICliCommand
+public sealed class ClassicalCommand : CliCommand
 {
-    public string Name => "classical";
-    public string Summary => "classical restoration: plane level, align rows, remove scars, optional filters";
-    public string Usage => $"""
-        usage: stmkernel classical IN -o OUT [--channel NAME] [--direction fwd|bwd]
-                                  [--align median|mdiff|matching|none] [--no-plane] [--no-scars]
-                                  [--median R] [--gaussian SIGMA]
+    private readonly Argument<string> _input = new("IN") { Description = "any file stmkernel reads (see `stmkernel info`)" };
 
-        What an STM user does by hand in Gwyddion: mean-plane levelling, row alignment (median by
-        default; mdiff = median of differences), scar marking and Laplace filling, then optionally
-        a median filter of radius R or a Gaussian blur of SIGMA pixels. OUT's extension picks the
-        format (.gwy, .npy, .tif, .png); .gwy also keeps the input channel for comparison.
-        {ChannelOptions.Help}
+    private readonly Option<string> _output = CliOptions.RequiredText("-o", "OUT",
+        "output file; its extension picks the format (.gwy, .npy, .tif, .png); .gwy also keeps the input channel for comparison", "--output");
+
+    private readonly ChannelOptions _channel = new();
+
+    private static readonly Dictionary<string, RowAlignMethod?> AlignMethods = new(StringComparer.Ordinal)
+    {
+        ["median"] = RowAlignMethod.Median, ["mdiff"] = RowAlignMethod.MedianOfDifferences, ["matching"] = RowAlignMethod.Matching, ["none"] = null,
+    };
+
+    // The name, not the method: "none" is no method, and an option's parser cannot return null.
+    private readonly Option<string> _align = CliOptions.Parsed("--align", "median|mdiff|matching|none",
+        "row alignment: median, mdiff (median of differences), matching, or none",
+        a => AlignMethods.ContainsKey(a) ? a : throw new CliException($"--align must be median, mdiff, matching or none, got '{a}'")).WithDefault("median");
+
+    private readonly Option<bool> _noPlane = CliOptions.Flag("--no-plane", "skip the mean-plane levelling");
+    private readonly Option<bool> _noScars = CliOptions.Flag("--no-scars", "skip the scar marking and Laplace filling");
+    private readonly Option<int> _median = CliOptions.Int("--median", "R", "median filter of radius R pixels (0: none)", 0, 0, 50);
+    private readonly Option<double> _gaussian = CliOptions.Double("--gaussian", "SIGMA", "Gaussian blur of SIGMA pixels (0: none)", 0, v => v >= 0, "≥ 0");
+
+    public ClassicalCommand() : base("classical", "classical restoration: plane level, align rows, remove scars, optional filters")
+    {
+        Arguments.Add(_input);
+        Options.Add(_output);
+        _channel.AddTo(this);
+        foreach (var o in new Option[] { _align, _noPlane, _noScars, _median, _gaussian }) Options.Add(o);
+    }
+
+    public override string Details => """
+        What an STM user does by hand in Gwyddion: mean-plane levelling, row alignment, scar marking and Laplace filling,
+        then optionally a median filter or a Gaussian blur.
         """;
 
-    public int Run(ArgReader args)
+    protected override int Run(ParseResult parse)
     {
-        string output = args.Required("o", "output");
-        var (channel, direction) = ChannelOptions.Read(args);
-        RowAlignMethod? align = args.Option("align") switch
-        {
-            null or "median" => RowAlignMethod.Median,
-            "mdiff" => RowAlignMethod.MedianOfDifferences,
-            "matching" => RowAlignMethod.Matching,
-            "none" => null,
-            var a => throw new CliException($"--align must be median, mdiff, matching or none, got '{a}'"),
-        };
-        bool plane = !args.Flag("no-plane"), scars = !args.Flag("no-scars");
-        int median = args.Int("median", 0, 0, 50);
-        double gaussian = args.Double("gaussian", 0);
-        if (gaussian < 0) throw new CliException("--gaussian must be ≥ 0");
-        args.EnsureAllUsed();
-        if (args.Positionals.Count != 1) throw new CliException("expected exactly one input file");
-        string input = args.Positionals[0];
+        string output = parse.GetValue(_output)!;
+        var (channel, direction) = _channel.Read(parse);
+        RowAlignMethod? align = AlignMethods[parse.GetValue(_align)!];
+        bool plane = !parse.GetValue(_noPlane), scars = !parse.GetValue(_noScars);
+        int median = parse.GetValue(_median);
+        double gaussian = parse.GetValue(_gaussian);
+        string input = parse.GetValue(_input)!;
         string ext = Path.GetExtension(output).ToLowerInvariant();
         if (!StmFile.WritableExtensions.Contains(ext))
             throw new CliException($"unknown output extension '{ext}'; use one of {string.Join(", ", StmFile.WritableExtensions)}");

@@ -1,31 +1,43 @@
+using System.CommandLine;
 using StmKernel.Imaging;
 
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel convert IN OUT`: any readable file to .gwy, .npy, float TIFF or PNG preview.</summary>
-public sealed class ConvertCommand : ICliCommand
+public sealed class ConvertCommand : CliCommand
 {
-    public string Name => "convert";
-    public string Summary => "convert an STM/image file to .gwy, .npy, .tif or a .png preview";
-    public string Usage => $"""
-        usage: stmkernel convert IN OUT [--channel NAME] [--direction fwd|bwd] [--bits 8|16] [--low P] [--high P]
+    private readonly Argument<string> _input = new("IN") { Description = "any file stmkernel reads (see `stmkernel info`)" };
 
-        The output format follows OUT's extension: .gwy (all channels, or the selected ones, with
-        physical sizes and units), .npy (float32), .tif/.tiff (float32), .png (grayscale preview
-        stretched between the --low and --high percentiles, default 0.5 and 99.5; --bits 8 or 16).
-        Single-image formats take one channel: the selected one, else the first forward channel.
-        OUT is written through a temporary file and never replaces IN.
-        {ChannelOptions.Help}
-        """;
-
-    public int Run(ArgReader args)
+    private readonly Argument<string> _output = new("OUT")
     {
-        var (channel, direction) = ChannelOptions.Read(args);
-        int bits = args.Int("bits", 8, 8, 16);
-        double low = args.Double("low", 0.5), high = args.Double("high", 99.5);
-        args.EnsureAllUsed();
-        if (args.Positionals.Count != 2) throw new CliException("expected IN and OUT");
-        string input = args.Positionals[0], output = args.Positionals[1];
+        Description = "the format follows the extension: .gwy (all channels, or the selected ones, with physical sizes and " +
+                      "units), .npy (float32), .tif/.tiff (float32), .png (grayscale preview); written through a temporary " +
+                      "file, never replacing IN",
+    };
+
+    private readonly ChannelOptions _channel = new();
+    private readonly Option<int> _bits = CliOptions.Int("--bits", "8|16", "PNG bit depth", 8, 8, 16);
+    private readonly Option<double> _low = CliOptions.Double("--low", "P", "PNG stretch: the percentile shown black", 0.5);
+    private readonly Option<double> _high = CliOptions.Double("--high", "P", "PNG stretch: the percentile shown white", 99.5);
+
+    public ConvertCommand() : base("convert", "convert an STM/image file to .gwy, .npy, .tif or a .png preview")
+    {
+        Arguments.Add(_input);
+        Arguments.Add(_output);
+        _channel.AddTo(this);
+        Options.Add(_bits);
+        Options.Add(_low);
+        Options.Add(_high);
+    }
+
+    public override string Details => "Single-image formats take one channel: the selected one, else the first forward channel.";
+
+    protected override int Run(ParseResult parse)
+    {
+        var (channel, direction) = _channel.Read(parse);
+        int bits = parse.GetValue(_bits);
+        double low = parse.GetValue(_low), high = parse.GetValue(_high);
+        string input = parse.GetValue(_input)!, output = parse.GetValue(_output)!;
         if (bits is not (8 or 16)) throw new CliException("--bits must be 8 or 16");
         if (!(low >= 0 && low < high && high <= 100)) throw new CliException("--low and --high must satisfy 0 ≤ low < high ≤ 100");
         string ext = Path.GetExtension(output).ToLowerInvariant();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using StmKernel.UNet.Weights;
@@ -9,41 +10,44 @@ namespace StmKernel.Cli;
 /// optionally as float16 and with the task and sampler recorded. The written file is read back and
 /// compared with the input before the command reports success.
 /// </summary>
-public sealed class ConvertWeightsCommand : ICliCommand
+public sealed class ConvertWeightsCommand : CliCommand
 {
-    public string Name => "convert-weights";
+    private readonly Argument<string> _input = new("IN") { Description = "model.safetensors (F32, F16 or BF16) or a .stmw file; recognised by content" };
+    private readonly Argument<string> _output = new("OUT.stmw") { Description = "the file to write; never IN, and an existing file only with --force" };
+    private readonly Option<bool> _fp16 = CliOptions.Flag("--fp16", "store float16 (half the size; values beyond ±65504 are refused)");
+    private readonly Option<string?> _config = CliOptions.OptionalText("--config", "config.json", "diffusers config.json for a safetensors IN (default: config.json beside IN)");
+    private readonly Option<string?> _task = CliOptions.OptionalText("--task", "restore|sr2|sr4", "record the task the model was trained for");
 
-    public string Summary => "convert safetensors (+ diffusers config.json) or .stmw weights to .stmw";
+    private readonly Option<string?> _sampler = CliOptions.OptionalText("--sampler", "ddim|fm",
+        "record the sampler it was trained for, with that sampler's defaults (ddim: cosine, T=1000, epsilon, 10 steps; " +
+        "fm: linear, velocity, rk2, time scale 1000, 2 steps)");
 
-    public string Usage => """
-        usage: stmkernel convert-weights IN OUT.stmw [--fp16] [--config config.json] [--task restore|sr2|sr4] [--sampler ddim|fm]
-                                       [--pixel-nm A:B] [--lattice-nm P,Q,...] [--force]
+    private readonly Option<string?> _pixel = CliOptions.OptionalText("--pixel-nm", "A:B",
+        "record the pixel sizes (nm, A or A:B) the model was trained on; restore resamples into them");
 
-          IN          model.safetensors (F32, F16 or BF16) or a .stmw file; recognised by content
-          OUT.stmw    the file to write; never IN, and an existing file only with --force
-          --fp16      store float16 (half the size; values beyond ±65504 are refused)
-          --config    diffusers config.json for a safetensors IN (default: config.json beside IN)
-          --task      record the task the model was trained for
-          --sampler   record the sampler it was trained for, with that sampler's defaults
-                      (ddim: cosine, T=1000, epsilon, 10 steps; fm: linear, velocity, rk2, time scale 1000, 2 steps)
-          --pixel-nm  record the pixel sizes (nm, A or A:B) the model was trained on; restore resamples into them
-          --lattice-nm record the training surface's lattice periods (nm), e.g. 0.768,0.384 for Si(001):H;
-                      restore then refuses scans whose lattice is clearly another (--any-surface overrides)
-          --force     replace an existing OUT
-        """;
+    private readonly Option<string?> _lattice = CliOptions.OptionalText("--lattice-nm", "P,Q,...",
+        "record the training surface's lattice periods (nm), e.g. 0.768,0.384 for Si(001):H; restore then refuses scans " +
+        "whose lattice is clearly another (--any-surface overrides)");
 
-    public int Run(ArgReader args)
+    private readonly Option<bool> _force = CommonOptions.Force("replace an existing OUT");
+
+    public ConvertWeightsCommand() : base("convert-weights", "convert safetensors (+ diffusers config.json) or .stmw weights to .stmw")
     {
-        if (args.Positionals.Count != 2) throw new CliException("expected IN and OUT");
-        string input = args.Positionals[0], output = args.Positionals[1];
-        bool fp16 = args.Flag("fp16");
-        bool force = args.Flag("force");
-        string? config = args.Option("config");
-        string? task = args.Option("task");
-        string? sampler = args.Option("sampler");
-        string? pixel = args.Option("pixel-nm");
-        string? lattice = args.Option("lattice-nm");
-        args.EnsureAllUsed();
+        Arguments.Add(_input);
+        Arguments.Add(_output);
+        foreach (var o in new Option[] { _fp16, _config, _task, _sampler, _pixel, _lattice, _force }) Options.Add(o);
+    }
+
+    protected override int Run(ParseResult parse)
+    {
+        string input = parse.GetValue(_input)!, output = parse.GetValue(_output)!;
+        bool fp16 = parse.GetValue(_fp16);
+        bool force = parse.GetValue(_force);
+        string? config = parse.GetValue(_config);
+        string? task = parse.GetValue(_task);
+        string? sampler = parse.GetValue(_sampler);
+        string? pixel = parse.GetValue(_pixel);
+        string? lattice = parse.GetValue(_lattice);
 
         if (task is not null && ModelTasks.Find(task) is null)
             throw new CliException($"--task must be one of {string.Join(", ", ModelTasks.Names)}, got '{task}'");

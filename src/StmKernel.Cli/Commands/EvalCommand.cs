@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -14,56 +15,67 @@ namespace StmKernel.Cli.Commands;
 /// the classical baseline and every model × step count on fixed synthetic test sets (one per degradation
 /// type), as a Markdown table (the analogue of the paper's Tables II, III, V, VI) and SVG violin plots.
 /// </summary>
-public sealed class EvalCommand : ICliCommand
+public sealed class EvalCommand : CliCommand
 {
-    public string Name => "eval";
+    private readonly Option<string> _testSet = CliOptions.RequiredText("--test-set", "DIR",
+        "a test set written by `stmkernel degrade` (manifest.json, clean.npy, degraded.npy), or a folder of such sets " +
+        "(one per degradation type: all, multitip, misalign, …, sr2, sr4)");
 
-    public string Summary => "compare degraded input, classical baseline and models (× steps) on synthetic test sets";
+    private readonly Option<string> _models = CliOptions.RequiredText("--models", "M1,M2,…", "model names (weights folders) or files, comma-separated");
 
-    public string Usage => """
-        usage: stmkernel eval --test-set DIR --models M1,M2,… [--steps 2,5,10] [-o REPORT_DIR] [--limit N]
-                              [--seed S] [--batch B] [--threads N] [--device D] [--check [--ensemble N]] [--shard K/N] [--force]
+    private readonly Option<int[]?> _steps = CliOptions.Parsed<int[]?>("--steps", "K,K,…",
+        "step counts to try for every sampled model (default: each model's own); one-pass models always run once", ParseSteps);
 
-          DIR      a test set written by `stmkernel degrade` (manifest.json, clean.npy, degraded.npy), or a
-                   folder of such sets (one per degradation type: all, multitip, misalign, …, sr2, sr4)
-          --models model names (weights folders) or files, comma-separated
-          --steps  step counts to try for every sampled model (default: each model's own); one-pass
-                   models always run once
-          -o       report folder (default eval-report): eval.md, psnr.svg, ssim.svg, eval.json (the scores)
-          --limit  use the first N images of each set
-          --check  also measure the invented-structure map (docs/uncertainty.md): AUROC of the map, of the
-                   ensemble spread and of |restored − input| for the pixels with |restored − clean| > 0.2;
-                   --ensemble N (default 4) members per sampled model, seeds S … S+N−1 (member 0 is the
-                   scored output)
-          --shard  K/N: evaluate the K-th of N shares of the test sets (sorted by folder name: sets K, K+N, …)
-                   and write the report to REPORT_DIR/shard-K-of-N/, so N processes can share -o. Sets are
-                   scored independently (image i uses noise stream i of the seed in every set), so each set's
-                   column is the one an unsharded run prints; `stmkernel eval-merge REPORT_DIR` then writes the
-                   report of all N shards, identical to an unsharded run's
-        Images are compared in the sets' [−1, 1] units (data range 2). Models see the degraded image as
-        trained (no tiling); the classical baseline (plane, rows, scars) is mapped back to [−1, 1] by its
-        min/max, as every training image is. Image i uses noise stream i of --seed (default 0).
-        """ + "\n" + DeviceOption.Help;
+    private readonly Option<string> _output = CliOptions.Text("-o", "REPORT_DIR", "report folder: eval.md, psnr.svg, ssim.svg, eval.json (the scores)", "eval-report", "--output");
+    private readonly Option<int?> _limit = CliOptions.OptionalInt("--limit", "N", "use the first N images of each set (default: all)", 1);
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "S", "image i uses noise stream i of this seed", 0, 0);
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "B", "images per network call", 8, 1, 256);
+    private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<string> _device = DeviceOption.Create();
 
-    public int Run(ArgReader args)
+    private readonly Option<bool> _check = CliOptions.Flag("--check",
+        "also measure the invented-structure map (docs/uncertainty.md): AUROC of the map, of the ensemble spread and of " +
+        "|restored − input| for the pixels with |restored − clean| > 0.2");
+
+    private readonly Option<int?> _ensemble = CliOptions.OptionalInt("--ensemble", "N",
+        "members per sampled model of --check's spread (default 4), seeds S … S+N−1 (member 0 is the scored output)", 2, 64);
+
+    private readonly Option<ShardOption?> _shard = ShardOption.Create();
+    private readonly Option<bool> _force = CommonOptions.Force("replace an existing report");
+
+    public EvalCommand() : base("eval", "compare degraded input, classical baseline and models (× steps) on synthetic test sets")
     {
-        string setArg = args.Required("test-set");
-        var modelArgs = args.Required("models").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        int[]? steps = args.Option("steps") is { } st ? ParseSteps(st) : null;
-        string report = args.Option("o", "output") ?? "eval-report";
-        int limit = args.Int("limit", int.MaxValue, 1);
-        int seed = args.Int("seed", 0, 0);
-        int batch = args.Int("batch", 8, 1, 256);
-        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
-        string device = DeviceOption.Read(args);
-        bool force = args.Flag("force");
-        var shard = ShardOption.Read(args);
-        bool check = args.Flag("check");
-        bool ensembleGiven = args.Option("ensemble") is not null;
-        int ensemble = args.Int("ensemble", 4, 2, 64);
-        if (ensembleGiven && !check) throw new CliException("--ensemble sets the members of --check's spread: give --check too");
-        args.EnsureAllUsed();
-        if (args.Positionals.Count > 0) throw new CliException($"unexpected argument '{args.Positionals[0]}'");
+        foreach (var o in new Option[] { _testSet, _models, _steps, _output, _limit, _seed, _batch, _threads, _device, _check, _ensemble, _shard, _force })
+            Options.Add(o);
+    }
+
+    public override string Details => """
+        Images are compared in the sets' [−1, 1] units (data range 2). Models see the degraded image as trained (no
+        tiling); the classical baseline (plane, rows, scars) is mapped back to [−1, 1] by its min/max, as every training
+        image is.
+        --shard K/N evaluates the K-th of N shares of the test sets (sorted by folder name: sets K, K+N, …) and writes
+        the report to REPORT_DIR/shard-K-of-N/, so N processes can share -o. Sets are scored independently (image i
+        uses noise stream i of the seed in every set), so each set's column is the one an unsharded run prints;
+        `stmkernel eval-merge REPORT_DIR` then writes the report of all N shards, identical to an unsharded run's.
+        """;
+
+    protected override int Run(ParseResult parse)
+    {
+        string setArg = parse.GetValue(_testSet)!;
+        var modelArgs = parse.GetValue(_models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        int[]? steps = parse.GetValue(_steps);
+        string report = parse.GetValue(_output)!;
+        int limit = parse.GetValue(_limit) ?? int.MaxValue;
+        int seed = parse.GetValue(_seed);
+        int batch = parse.GetValue(_batch);
+        int threads = parse.GetValue(_threads);
+        string device = parse.GetValue(_device)!;
+        bool force = parse.GetValue(_force);
+        var shard = parse.GetValue(_shard);
+        bool check = parse.GetValue(_check);
+        int? ensembleGiven = parse.GetValue(_ensemble);
+        if (ensembleGiven is not null && !check) throw new CliException("--ensemble sets the members of --check's spread: give --check too");
+        int ensemble = ensembleGiven ?? 4;
         if (modelArgs.Length == 0) throw new CliException("--models names no model");
 
         var clock = Stopwatch.StartNew();

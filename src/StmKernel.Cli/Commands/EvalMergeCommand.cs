@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
@@ -8,30 +9,31 @@ namespace StmKernel.Cli.Commands;
 /// from their eval.json files as one run over all sets renders it (sets in folder-name order), so it is the
 /// unsharded report byte for byte.
 /// </summary>
-public sealed class EvalMergeCommand : ICliCommand
+public sealed class EvalMergeCommand : CliCommand
 {
     private static readonly Regex ShardName = new(@"^shard-(?<k>[0-9]+)-of-(?<n>[0-9]+)$", RegexOptions.CultureInvariant);
 
-    public string Name => "eval-merge";
-
-    public string Summary => "merge the reports of `eval --shard K/N` runs into the report of one unsharded run";
-
-    public string Usage => """
-        usage: stmkernel eval-merge REPORT_DIR [--force]
-
-          REPORT_DIR  the -o the shards shared: REPORT_DIR/shard-K-of-N/eval.json for every K = 1 … N
-                      are merged into REPORT_DIR/eval.md, psnr.svg, ssim.svg and eval.json, the files
-                      an unsharded `eval -o REPORT_DIR` writes (identical bytes)
-          --force     replace an existing report in REPORT_DIR
-        Every shard must be there and have evaluated the same methods (models × steps, --check ensemble).
-        """;
-
-    public int Run(ArgReader args)
+    private readonly Argument<string> _report = new("REPORT_DIR")
     {
-        bool force = args.Flag("force");
-        args.EnsureAllUsed();
-        if (args.Positionals.Count != 1) throw new CliException($"eval-merge takes one report folder, got {args.Positionals.Count} arguments");
-        string report = args.Positionals[0];
+        Description = "the -o the shards shared: REPORT_DIR/shard-K-of-N/eval.json for every K = 1 … N are merged into " +
+                      "REPORT_DIR/eval.md, psnr.svg, ssim.svg and eval.json, the files an unsharded `eval -o REPORT_DIR` " +
+                      "writes (identical bytes)",
+    };
+
+    private readonly Option<bool> _force = CommonOptions.Force("replace an existing report in REPORT_DIR");
+
+    public EvalMergeCommand() : base("eval-merge", "merge the reports of `eval --shard K/N` runs into the report of one unsharded run")
+    {
+        Arguments.Add(_report);
+        Options.Add(_force);
+    }
+
+    public override string Details => "Every shard must be there and have evaluated the same methods (models × steps, --check ensemble).";
+
+    protected override int Run(ParseResult parse)
+    {
+        bool force = parse.GetValue(_force);
+        string report = parse.GetValue(_report)!;
         if (!Directory.Exists(report)) throw new CliException($"report folder {report} does not exist");
         var shards = ShardFolders(report);
         var files = EvalReport.Files(report);

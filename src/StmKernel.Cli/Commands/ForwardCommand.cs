@@ -1,3 +1,4 @@
+using System.CommandLine;
 using StmKernel.Imaging;
 using StmKernel.Tensors;
 using StmKernel.Tensors.Threading;
@@ -5,36 +6,32 @@ using StmKernel.Tensors.Threading;
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel forward`: one network evaluation on an .npy batch (for parity checks and scripting).</summary>
-public sealed class ForwardCommand : ICliCommand
+public sealed class ForwardCommand : CliCommand
 {
-    public string Name => "forward";
+    private readonly ModelFileOptions _model = new(".stmw or diffusers .safetensors (its config.json beside it, or --config, or --preset)", weightsRequired: true);
+    private readonly Option<string> _input = CliOptions.RequiredText("--input", "X.npy", "float32 [B, in, H, W], H and W multiples of 2^(levels-1)");
+    private readonly Option<string> _t = CliOptions.RequiredText("--t", "T", "one timestep for every sample, or a comma-separated list of B values");
+    private readonly Option<string> _output = CliOptions.RequiredText("--output", "Y.npy", "float32 [B, out, H, W], little-endian C order");
+    private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<bool> _force = CommonOptions.Force("replace an existing Y.npy");
+    private readonly Option<string> _device = DeviceOption.Create();
 
-    public string Summary => "run the U-Net once on an .npy batch: x[B,in,H,W], t → y[B,out,H,W]";
-
-    public string Usage => """
-        usage: stmkernel forward --weights FILE [--config config.json | --preset small|large]
-                                 --input X.npy --t T --output Y.npy [--threads N] [--device D] [--force]
-          FILE is .stmw or diffusers .safetensors (its config.json beside it, or --config, or --preset).
-          X.npy: float32 [B, in, H, W], H and W multiples of 2^(levels-1). T: one timestep for every
-          sample, or a comma-separated list of B values. Y.npy: float32 [B, out, H, W], little-endian C order.
-        """ + "\n" + DeviceOption.Help;
-
-    public int Run(ArgReader args)
+    public ForwardCommand() : base("forward", "run the U-Net once on an .npy batch: x[B,in,H,W], t → y[B,out,H,W]")
     {
-        string weights = args.Required("weights");
-        string? config = args.Option("config");
-        string? preset = args.Option("preset");
-        string input = args.Required("input");
-        string tText = args.Required("t");
-        string output = args.Required("output");
-        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
-        bool force = args.Flag("force");
-        string device = DeviceOption.Read(args);
-        args.EnsureAllUsed();
-        if (config is not null && preset is not null) throw new CliException("give --config or --preset, not both");
-        OutputPaths.EnsureWritable(output, force, input, weights);
+        _model.AddTo(this);
+        foreach (var o in new Option[] { _input, _t, _output, _threads, _force, _device }) Options.Add(o);
+    }
 
-        var model = ModelFiles.Load(weights, config, preset, DeviceOption.Backend(device));
+    protected override int Run(ParseResult parse)
+    {
+        string weights = _model.Weights(parse)!;
+        string input = parse.GetValue(_input)!;
+        string tText = parse.GetValue(_t)!;
+        string output = parse.GetValue(_output)!;
+        int threads = parse.GetValue(_threads);
+        OutputPaths.EnsureWritable(output, parse.GetValue(_force), input, weights);
+
+        var model = _model.Load(parse, DeviceOption.Backend(parse.GetValue(_device)!));
         var (data, shape) = NpyFile.Read(input);
         if (shape.Length != 4 || shape[1] != model.Config.InChannels)
             throw new CliException($"{input}: expected shape [B, {model.Config.InChannels}, H, W], found {Tensor.FormatShape(shape)}");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using StmKernel.Imaging;
 using StmKernel.UNet.Weights;
@@ -5,18 +6,20 @@ using StmKernel.UNet.Weights;
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel info FILE`: what a file holds (channels, sizes, units, bias, setpoint).</summary>
-public sealed class InfoCommand : ICliCommand
+public sealed class InfoCommand : CliCommand
 {
-    public string Name => "info";
-    public string Summary => "describe a file: STM scans and images (channels, sizes, units, bias, setpoint) or model weights";
-    public string Usage => """
-        usage: stmkernel info FILE
+    private readonly Argument<string> _file = new("FILE")
+    {
+        Description = "an STM or image file (Nanonis .sxm, Omicron MATRIX *_mtrx, Createc .dat, Gwyddion .gwy, .npy, TIFF, PNG; " +
+                      "detected from the file's first bytes) or model weights (.stmw or diffusers safetensors)",
+    };
 
-        Prints the channels of an STM or image file (Nanonis .sxm, Omicron MATRIX *_mtrx,
-        Createc .dat, Gwyddion .gwy, .npy, TIFF, PNG; detected from the file's first bytes):
-        size in pixels, physical size, pixel size, value unit and range, bias and setpoint.
-        For model weights (.stmw or diffusers safetensors): architecture, parameter count, dtype,
-        checksum and metadata.
+    public InfoCommand() : base("info", "describe a file: STM scans and images (channels, sizes, units, bias, setpoint) or model weights") =>
+        Arguments.Add(_file);
+
+    public override string Details => """
+        For a scan: each channel's size in pixels, physical size, pixel size, value unit and range, bias and setpoint.
+        For model weights: architecture, parameter count, dtype, checksum and metadata.
         """;
 
     /// <summary>
@@ -29,11 +32,9 @@ public sealed class InfoCommand : ICliCommand
         ("STM scan or image", (_, head) => StmFile.Detect(head) is not null, DescribeStm),
     ];
 
-    public int Run(ArgReader args)
+    protected override int Run(ParseResult parse)
     {
-        args.EnsureAllUsed();
-        if (args.Positionals.Count != 1) throw new CliException("expected exactly one FILE");
-        string path = args.Positionals[0];
+        string path = parse.GetValue(_file)!;
         if (!File.Exists(path)) throw new CliException($"no such file: {path}");
         var head = new byte[64];
         using (var fs = File.OpenRead(path)) head = head[..fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];

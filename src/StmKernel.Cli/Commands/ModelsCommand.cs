@@ -1,25 +1,22 @@
+using System.CommandLine;
 using StmKernel.Sampling;
 
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel models`: the models installed in the weights folders, with task, sampler and size.</summary>
-public sealed class ModelsCommand : ICliCommand
+public sealed class ModelsCommand : CliCommand
 {
-    public string Name => "models";
+    public ModelsCommand() : base("models", "list the models in the weights folders (task, sampler, parameters)")
+    {
+    }
 
-    public string Summary => "list the models in the weights folders (task, sampler, parameters)";
-
-    public string Usage => $"""
-        usage: stmkernel models
-
-          Lists every .stmw file in the weights folders, searched in this order: ${ModelLocator.EnvironmentVariable},
-          weights/ beside the executable, weights/ at the repository root. `--model NAME` picks one by file name.
+    public override string Details => $"""
+        Lists every .stmw file in the weights folders, searched in this order: ${ModelLocator.EnvironmentVariable}, weights/
+        beside the executable, weights/ at the repository root. `--model NAME` picks one by file name.
         """;
 
-    public int Run(ArgReader args)
+    protected override int Run(ParseResult parse)
     {
-        args.EnsureAllUsed();
-        if (args.Positionals.Count > 0) throw new CliException("models takes no arguments");
         var folders = ModelLocator.Folders();
         Console.Out.WriteLine("weights folders: " + string.Join(", ", folders.Select(f => Directory.Exists(f) ? f : f + " (absent)")));
         var files = ModelLocator.ShippedModels();

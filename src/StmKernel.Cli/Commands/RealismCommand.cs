@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using StmKernel.Imaging;
@@ -13,47 +14,49 @@ namespace StmKernel.Cli.Commands;
 /// split against procedural surfaces generated at each scan's size and pixel size, before issue 15's
 /// realism features (<see cref="SurfaceParameters.Baseline"/>) and with today's defaults.
 /// </summary>
-public sealed class RealismCommand : ICliCommand
+public sealed class RealismCommand : CliCommand
 {
-    public string Name => "realism";
+    private readonly Option<string> _data = CliOptions.RequiredText("--data", "DIR", "folder of the real scans (e.g. ../shared/data/real-si001)");
+    private readonly Option<string> _splits = CliOptions.Text("--splits", "CSV", "file,split,nm_per_px manifest", Path.Combine("data", "real-si001", "splits.csv"));
 
-    public string Summary => "compare procedural surfaces with real Si(001):H scans (spectra, histograms, features, ACF)";
-
-    public string Usage => """
-        usage: stmkernel realism --data DIR [--splits CSV] [--split train|validation] [--per-image N] [--seed S]
-                                 [--svg FILE] [--csv FILE] [--threads N]
-          DIR          folder of the real scans (e.g. ../shared/data/real-si001)
-          --splits     file,split,nm_per_px manifest (default data/real-si001/splits.csv)
-          --split      which scans to compare with (default train; the test split is refused: it must never
-                       tune the generator)
-          --per-image  procedural surfaces per real scan, each at the scan's size and pixel size (default 2)
-          --svg        write the spectra, histograms and autocorrelations (real, before, after) as SVG
-          --csv        write the same curves as CSV (curve,x,real,before,now)
-        Prints a Markdown table: each statistic for the real scans, the generator before issue 15 and now,
-        and each set's distance from the real one.
-        """;
-
-    private sealed record Scan(string File, float[] Data, int Width, int Height, double PixelSize);
-
-    public int Run(ArgReader args)
-    {
-        string data = args.Required("data");
-        string splitsPath = args.Option("splits") ?? Path.Combine("data", "real-si001", "splits.csv");
-        string splitName = args.Option("split") ?? "train";
-        int perImage = args.Int("per-image", 2, 1, 100);
-        int seed = args.Int("seed", 0);
-        string? svg = args.Option("svg");
-        string? csv = args.Option("csv");
-        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
-        args.EnsureAllUsed();
-        if (args.Positionals.Count > 0) throw new CliException($"unexpected argument '{args.Positionals[0]}'");
-        var split = splitName switch
+    private readonly Option<DataSplit?> _split = CliOptions.Parsed<DataSplit?>("--split", "train|validation",
+        "which scans to compare with (default train; the test split is refused: it must never tune the generator)", s => s switch
         {
             "train" => DataSplit.Train,
             "validation" => DataSplit.Validation,
             "test" => throw new CliException("--split test is refused: the test split must never be used to tune the generator"),
-            _ => throw new CliException($"--split must be train or validation, got '{splitName}'"),
-        };
+            _ => throw new CliException($"--split must be train or validation, got '{s}'"),
+        });
+
+    private readonly Option<int> _perImage = CliOptions.Int("--per-image", "N", "procedural surfaces per real scan, each at the scan's size and pixel size", 2, 1, 100);
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "S", "seed of the procedural surfaces", 0);
+    private readonly Option<string?> _svg = CliOptions.OptionalText("--svg", "FILE", "write the spectra, histograms and autocorrelations (real, before, after) as SVG");
+    private readonly Option<string?> _csv = CliOptions.OptionalText("--csv", "FILE", "write the same curves as CSV (curve,x,real,before,now)");
+    private readonly Option<int> _threads = CommonOptions.Threads();
+
+    public RealismCommand() : base("realism", "compare procedural surfaces with real Si(001):H scans (spectra, histograms, features, ACF)")
+    {
+        foreach (var o in new Option[] { _data, _splits, _split, _perImage, _seed, _svg, _csv, _threads }) Options.Add(o);
+    }
+
+    public override string Details => """
+        Prints a Markdown table: each statistic for the real scans, the generator before issue 15 and now, and each
+        set's distance from the real one.
+        """;
+
+    private sealed record Scan(string File, float[] Data, int Width, int Height, double PixelSize);
+
+    protected override int Run(ParseResult parse)
+    {
+        string data = parse.GetValue(_data)!;
+        string splitsPath = parse.GetValue(_splits)!;
+        var split = parse.GetValue(_split) ?? DataSplit.Train;
+        string splitName = split.ToString().ToLowerInvariant();
+        int perImage = parse.GetValue(_perImage);
+        int seed = parse.GetValue(_seed);
+        string? svg = parse.GetValue(_svg);
+        string? csv = parse.GetValue(_csv);
+        int threads = parse.GetValue(_threads);
 
         var manifest = RealScanManifest.Load(splitsPath);
         var scans = manifest.Of(split).Select(e => Load(data, splitsPath, e)).ToList();

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using StmKernel.Imaging;
 using StmKernel.Synthesis;
@@ -7,29 +8,33 @@ using StmKernel.Synthesis.Surface;
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel synth`: writes procedural pristine Si(001):H surfaces as .npy height maps (metres) plus a manifest.</summary>
-public sealed class SynthCommand : ICliCommand
+public sealed class SynthCommand : CliCommand
 {
-    public string Name => "synth";
+    private readonly Option<int> _count = CliOptions.RequiredInt("--count", "N", "surfaces to write", 1, 1_000_000);
+    private readonly Option<int> _size = CliOptions.Int("--size", "PX", "surface width and height in pixels", 512, 16, 8192);
 
-    public string Summary => "generate procedural pristine Si(001):H surfaces (.npy, metres)";
+    private readonly Option<double> _pixelNm = CliOptions.Double("--pixel-nm", "NM", "pixel size in nm", 0.195, v => v is > 0 and < 100, "in (0, 100)");
 
-    public string Usage => """
-        usage: stmkernel synth --count N [--size 512] [--pixel-nm 0.195] [--seed S] -o DIR
-          Writes DIR/surface_00000.npy … (float32 heights in metres, H×W) and DIR/manifest.json
-          (pixel size, parameters, every drawn value per surface). Surface i uses a seed derived
-          from S and i, so any one can be regenerated. Existing files are never overwritten.
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "S", "surface i uses a seed derived from S and i, so any one can be regenerated", 0);
+    private readonly Option<string> _output = CliOptions.RequiredText("-o", "DIR", "output folder: DIR/surface_00000.npy … and DIR/manifest.json", "--out");
+
+    public SynthCommand() : base("synth", "generate procedural pristine Si(001):H surfaces (.npy, metres)")
+    {
+        foreach (var o in new Option[] { _count, _size, _pixelNm, _seed, _output }) Options.Add(o);
+    }
+
+    public override string Details => """
+        Writes DIR/surface_00000.npy … (float32 heights in metres, H×W) and DIR/manifest.json (pixel size, parameters,
+        every drawn value per surface). Existing files are never overwritten.
         """;
 
-    public int Run(ArgReader args)
+    protected override int Run(ParseResult parse)
     {
-        int count = args.Int("count", -1, 1, 1_000_000);
-        if (count < 0) throw new CliException("missing required option --count");
-        int size = args.Int("size", 512, 16, 8192);
-        double pixelNm = args.Double("pixel-nm", 0.195);
-        if (!(pixelNm > 0 && pixelNm < 100)) throw new CliException($"--pixel-nm must be in (0, 100), got {pixelNm}");
-        long seed = args.Int("seed", 0);
-        string dir = args.Required("o", "out");
-        args.EnsureAllUsed();
+        int count = parse.GetValue(_count);
+        int size = parse.GetValue(_size);
+        double pixelNm = parse.GetValue(_pixelNm);
+        long seed = parse.GetValue(_seed);
+        string dir = parse.GetValue(_output)!;
 
         var parameters = new SurfaceParameters { Width = size, Height = size, PixelSize = pixelNm / 1e9 };
         Directory.CreateDirectory(dir);

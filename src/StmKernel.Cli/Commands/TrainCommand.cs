@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using StmKernel.Cli.Orbitals;
@@ -17,82 +18,124 @@ using StmKernel.UNet.Networks;
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel train`: trains a restoration / super-resolution U-Net on synthesis pairs drawn on the fly.</summary>
-public sealed class TrainCommand : ICliCommand
+public sealed class TrainCommand : CliCommand
 {
-    public string Name => "train";
+    private readonly Option<string> _task = CliOptions.RequiredText("--task", "restore|sr2|sr4|orbital",
+        "what the model learns; orbital (docs/orbitals.md) trains on CO-tip / s-wave pairs of the molecule library's train " +
+        "split (validated on its validation split) at one pixel size (--pixel-nm, default 0.05), with --method ae only");
 
-    public string Summary => "train a model on synthetic degradation pairs (resumable)";
+    private readonly Option<string> _method = CliOptions.RequiredText("--method", "fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae|fm-distill",
+        "the objective: flow matching (fm; fm-bridge from the degraded scan), diffusion (ddim, v-prediction ddim-v, " +
+        "-fft: with a Fourier loss), a one-pass autoencoder (ae), or a one-step student of --teacher (fm-distill)");
 
-    public string Usage => """
-        usage: stmkernel train --task restore|sr2|sr4|orbital --method fm|fm-bridge|ddim|ddim-fft|ddim-v|ddim-v-fft|ae|fm-distill --preset small|large|tiny
-                               [--start-noise 0.1] [--teacher MODEL.stmw [--teacher-steps K]]
-                               --steps N [--hours H] [pristine options] [--crop 128] [--batch 8] [--lr 2e-4] [--clean-p 0.1]
-                               [--warmup 500] [--ema 0.999] [--seed S] [--threads N] [--device D] [--validate-every 500]
-                               [--val-count 8] [--val-steps 5] [--checkpoint-every 500] [--resume CKPT | --init MODEL.stmw]
-                               [--f32] [--force] [--export] [--shuffle-targets] [--surroundings] -o OUT.stmw
-          Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in
-          --pristine DIR (split train/validation/test by a fixed seed); --clean-p is the share of pairs left
-          undegraded (the paper's pipeline is --clean-p 0; a share teaches the model to leave clean scans alone). --steps sets the learning-rate
-          schedule (warm-up of at most a tenth of the run, then cosine to 0); --hours stops earlier
-          with a checkpoint to --resume from (a resumed run needs a new -o: inputs are never overwritten).
-          OUT.stmw gets the EMA weights (F16 unless --f32) with task, sampler, normalisation and training
-          provenance (every segment of a resumed run: steps, crop, batch, rate, wall-clock); the checkpoint is
-          written to OUT.stmckpt (weights, optimizer, EMA, step, RNG, segments). A resumed run may change the
-          crop, batch or thread count; the step number still picks the data.
-          --export writes only OUT.stmw, from the --resume checkpoint, without training (a stopped run's weights).
-          --start-noise (fm-bridge only) is σ of the flow's start x0 = degraded + σ·noise: it caps how well a clean
-          scan can be kept (σ = 0.1 is about 26 dB of added noise), and 0 makes the flow a deterministic two-step regressor.
-          --method fm-distill trains a one-step student of --teacher (same task and architecture; start it with
-          --init from the teacher): for noise z the teacher's sampler runs its K steps (--teacher-steps, default its
-          own) to x̂, and the student is trained on the velocity x̂ − z at t = 0, so it restores with one Euler step
-          (one network evaluation per tile; the shipped FM restore model needs 4). Validate it with --val-steps 1.
-          --task orbital (docs/orbitals.md) trains on CO-tip / s-wave pairs of the molecule library's train split
-          (validated on its validation split) at one pixel size (--pixel-nm, default 0.05); --method ae only.
-          --shuffle-targets (orbital) pairs each input with another pair's target: the control run; --surroundings
-          (orbital) adds drift, background, standing waves and adsorbates (orbitals synth --help).
-          --init starts from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on
-          the few dozen pristine images of a lab's own surface (--pristine DIR).
-        """ + "\n" + DeviceOption.Help + "\n" + """
-        pristine options:
-        """ + PristineOptions.Usage;
+    private readonly Option<string> _preset = CliOptions.Text("--preset", "small|large|tiny", "architecture preset", "small");
 
-    public int Run(ArgReader args)
+    private readonly Option<int> _steps = CliOptions.RequiredInt("--steps", "N",
+        "training steps: sets the learning-rate schedule (warm-up of at most a tenth of the run, then cosine to 0)", 1);
+
+    private readonly Option<double?> _hours = CliOptions.OptionalDouble("--hours", "H",
+        "stop after H hours (default: no limit), with a checkpoint to --resume from (a resumed run needs a new -o: inputs are never overwritten)");
+
+    private readonly Option<int> _crop = CliOptions.Int("--crop", "C", "training crop in pixels", 128, 16, 1024);
+    private readonly Option<int> _batch = CliOptions.Int("--batch", "B", "pairs per step", 8, 1, 1024);
+    private readonly Option<double> _lr = CliOptions.Double("--lr", "RATE", "peak learning rate", 2e-4);
+
+    private readonly Option<double?> _cleanShare = CliOptions.OptionalDouble("--clean-p", "P",
+        "share of pairs left undegraded (default 0.1; the paper's pipeline is 0; a share teaches the model to leave clean scans alone)");
+
+    private readonly Option<int> _warmup = CliOptions.Int("--warmup", "N", "learning-rate warm-up steps (at most a tenth of the run)", 500, 0);
+    private readonly Option<double> _ema = CliOptions.Double("--ema", "DECAY", "EMA decay of the exported weights", 0.999);
+
+    private readonly Option<double?> _startNoise = CliOptions.OptionalDouble("--start-noise", "SIGMA",
+        "fm-bridge only: σ of the flow's start x0 = degraded + σ·noise (default 0.1); it caps how well a clean scan can " +
+        "be kept (σ = 0.1 is about 26 dB of added noise), and 0 makes the flow a deterministic two-step regressor");
+
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "S", "seed of the weights, the pairs and the shuffle of --pristine DIR's files", 0);
+    private readonly PristineSourceOptions _pristine = new("--seed");
+    private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<string> _device = DeviceOption.Create();
+    private readonly Option<int> _validateEvery = CliOptions.Int("--validate-every", "N", "steps between validations (0: none)", 500, 0);
+    private readonly Option<int> _valCount = CliOptions.Int("--val-count", "N", "validation pairs", 8, 1, 256);
+    private readonly Option<int> _valSteps = CliOptions.Int("--val-steps", "K", "sampler steps of the validation (1 for an fm-distill student)", 5, 1, 1000);
+    private readonly Option<int> _checkpointEvery = CliOptions.Int("--checkpoint-every", "N", "steps between checkpoints to OUT.stmckpt (0: at the end only)", 500, 0);
+
+    private readonly Option<string?> _resume = CliOptions.OptionalText("--resume", "CKPT",
+        "continue a run from its checkpoint; it may change the crop, batch or thread count (the step number still picks the data)");
+
+    private readonly Option<string?> _init = CliOptions.OptionalText("--init", "MODEL.stmw",
+        "start from a trained model's weights (fresh optimizer and schedule): fine-tuning, e.g. on the few dozen pristine " +
+        "images of a lab's own surface (--pristine DIR)");
+
+    private readonly Option<bool> _f32 = CliOptions.Flag("--f32", "store OUT.stmw as float32 (default float16)");
+    private readonly Option<bool> _export = CliOptions.Flag("--export", "write only OUT.stmw, from the --resume checkpoint, without training (a stopped run's weights)");
+    private readonly Option<bool> _force = CommonOptions.Force("replace an existing OUT.stmw and OUT.stmckpt");
+    private readonly Option<bool> _shuffleTargets = CliOptions.Flag("--shuffle-targets", "orbital: pair each input with another pair's target (the control run)");
+    private readonly Option<bool> _surroundings = CliOptions.Flag("--surroundings", "orbital: add drift, background, standing waves and adsorbates (orbitals synth --help)");
+
+    private readonly Option<string?> _teacher = CliOptions.OptionalText("--teacher", "MODEL.stmw",
+        "fm-distill: the sampled model to distil (same task and architecture; start the student with --init from it)");
+
+    private readonly Option<int?> _teacherSteps = CliOptions.OptionalInt("--teacher-steps", "K", "fm-distill: the teacher's sampler steps (default: its own)", 1, 1000);
+
+    private readonly Option<string> _output = CliOptions.RequiredText("-o", "OUT.stmw",
+        "the EMA weights (F16 unless --f32) with task, sampler, normalisation and training provenance (every segment of a " +
+        "resumed run: steps, crop, batch, rate, wall-clock); the checkpoint goes to OUT.stmckpt (weights, optimizer, EMA, " +
+        "step, RNG, segments)", "--out");
+
+    public TrainCommand() : base("train", "train a model on synthetic degradation pairs (resumable)")
     {
-        string task = args.Required("task");
+        foreach (var o in new Option[] { _task, _method, _preset, _steps, _hours, _crop, _batch, _lr, _cleanShare, _warmup, _ema, _startNoise, _seed })
+            Options.Add(o);
+        _pristine.AddTo(this);
+        foreach (var o in new Option[] { _threads, _device, _validateEvery, _valCount, _valSteps, _checkpointEvery, _resume, _init, _f32, _export, _force,
+                                         _shuffleTargets, _surroundings, _teacher, _teacherSteps, _output })
+            Options.Add(o);
+    }
+
+    public override string Details => """
+        Data: fresh degradations every step of procedural Si(001):H surfaces, or of the .npy images in --pristine DIR
+        (split train/validation/test by a fixed seed).
+        --method fm-distill trains a one-step student of --teacher: for noise z the teacher's sampler runs its K steps
+        (--teacher-steps) to x̂, and the student is trained on the velocity x̂ − z at t = 0, so it restores with one Euler
+        step (one network evaluation per tile; the shipped FM restore model needs 4). Validate it with --val-steps 1.
+        """;
+
+    protected override int Run(ParseResult parse)
+    {
+        string task = parse.GetValue(_task)!;
         var modelTask = ModelTasks.Find(task) ?? throw new CliException($"--task must be one of {string.Join(", ", ModelTasks.Names)}, got '{task}'");
-        string method = args.Required("method");
-        string preset = args.Option("preset") ?? "small";
-        int steps = args.Int("steps", -1, 1, int.MaxValue);
-        if (steps < 0) throw new CliException("missing required option --steps");
-        double hours = args.Double("hours", double.PositiveInfinity);
-        int crop = args.Int("crop", 128, 16, 1024);
-        int batch = args.Int("batch", 8, 1, 1024);
-        double lr = args.Double("lr", 2e-4);
-        bool cleanGiven = args.Option("clean-p") is not null;
-        double cleanShare = args.Double("clean-p", 0.1);
-        int warmup = args.Int("warmup", 500, 0, int.MaxValue);
-        double emaDecay = args.Double("ema", 0.999);
-        double startNoise = args.Double("start-noise", double.NaN); // NaN: not given
-        int seed = args.Int("seed", 0);
-        var data = PristineOptions.Read(args, defaultSplitSeed: seed); // a folder without --splits is shuffled by the run's seed
+        string method = parse.GetValue(_method)!;
+        string preset = parse.GetValue(_preset)!;
+        int steps = parse.GetValue(_steps);
+        double hours = parse.GetValue(_hours) ?? double.PositiveInfinity;
+        int crop = parse.GetValue(_crop);
+        int batch = parse.GetValue(_batch);
+        double lr = parse.GetValue(_lr);
+        double? cleanP = parse.GetValue(_cleanShare);
+        bool cleanGiven = cleanP is not null;
+        double cleanShare = cleanP ?? 0.1;
+        int warmup = parse.GetValue(_warmup);
+        double emaDecay = parse.GetValue(_ema);
+        double startNoise = parse.GetValue(_startNoise) ?? double.NaN; // NaN: not given
+        int seed = parse.GetValue(_seed);
+        var data = _pristine.Read(parse, defaultSplitSeed: seed); // a folder without --splits is shuffled by the run's seed
         string? pristine = data.Folder;
-        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
-        string device = DeviceOption.Read(args);
-        int validateEvery = args.Int("validate-every", 500, 0, int.MaxValue);
-        int valCount = args.Int("val-count", 8, 1, 256);
-        int valSteps = args.Int("val-steps", 5, 1, 1000);
-        int checkpointEvery = args.Int("checkpoint-every", 500, 0, int.MaxValue);
-        string? resume = args.Option("resume");
-        string? init = args.Option("init");
-        bool f32 = args.Flag("f32");
-        bool export = args.Flag("export");
-        bool force = args.Flag("force");
-        bool shuffledTargets = args.Flag("shuffle-targets");
-        bool surroundings = args.Flag("surroundings");
-        string? teacherPath = args.Option("teacher");
-        int teacherSteps = args.Int("teacher-steps", 0, 1, 1000); // 0: the teacher's default
-        string output = args.Required("o", "out");
-        args.EnsureAllUsed();
+        int threads = parse.GetValue(_threads);
+        string device = parse.GetValue(_device)!;
+        int validateEvery = parse.GetValue(_validateEvery);
+        int valCount = parse.GetValue(_valCount);
+        int valSteps = parse.GetValue(_valSteps);
+        int checkpointEvery = parse.GetValue(_checkpointEvery);
+        string? resume = parse.GetValue(_resume);
+        string? init = parse.GetValue(_init);
+        bool f32 = parse.GetValue(_f32);
+        bool export = parse.GetValue(_export);
+        bool force = parse.GetValue(_force);
+        bool shuffledTargets = parse.GetValue(_shuffleTargets);
+        bool surroundings = parse.GetValue(_surroundings);
+        string? teacherPath = parse.GetValue(_teacher);
+        int teacherSteps = parse.GetValue(_teacherSteps) ?? 0; // 0: the teacher's default
+        string output = parse.GetValue(_output)!;
         if ((method == "fm-distill") != (teacherPath is not null)) throw new CliException("--method fm-distill needs --teacher MODEL.stmw, and --teacher is only for fm-distill");
         if (teacherSteps != 0 && teacherPath is null) throw new CliException("--teacher-steps is an fm-distill setting (give --teacher)");
         if (teacherPath is not null && !File.Exists(teacherPath)) throw new CliException($"{teacherPath}: teacher model file not found");

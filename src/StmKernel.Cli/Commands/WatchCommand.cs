@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using StmKernel.Cli.Watch;
@@ -7,48 +8,63 @@ using StmKernel.UNet.Weights;
 namespace StmKernel.Cli.Commands;
 
 /// <summary>`stmkernel watch DIR -o OUT`: restores every scan that lands in an acquisition folder, exactly once.</summary>
-public sealed class WatchCommand : ICliCommand
+public sealed class WatchCommand : CliCommand
 {
-    public string Name => "watch";
+    private readonly Argument<string> _folder = new("DIR")
+    {
+        Description = "the acquisition folder; new scan files in it or its subfolders are restored once complete",
+    };
 
-    public string Summary => "restore every new scan in a folder (and its subfolders) as it lands, exactly once";
+    private readonly Option<string> _output = CliOptions.RequiredText("-o", "OUT",
+        $"output folder: OUT/SUB/NAME.restored.gwy (NAME.x2.gwy with --upscale 2) + preview for DIR/SUB/NAME.*; it also " +
+        $"holds {WatchState.FileName} (what was done: path, size, mtime, SHA-256), {WatchLog.LogFile} (one line per scan) " +
+        $"and {WatchLog.FailedFile} (scans that failed, with the reason)", "--output");
 
-    public string Usage => $"""
-        usage: stmkernel watch DIR -o OUT [--upscale 2|4] [--settle S] [--retry-for S] [--rescan S] [--once]
-                               [restore options: --model, --steps, --ensemble, --check, --seed, …]
+    private readonly Option<int> _upscale = CliOptions.Parsed("--upscale", "F", "super-resolve ×2 or ×4 instead of restoring (default model fm-small-srF)",
+        s => CliOptions.ParseInt("--upscale", s, 1, 4) switch
+        {
+            3 => throw new CliException("--upscale must be 2 or 4, got 3"),
+            var f => f,
+        }).WithDefault(1);
 
-          DIR   the acquisition folder; new scan files in it or its subfolders are restored once complete
-          OUT   output folder: OUT/SUB/NAME.restored.gwy (NAME.x2.gwy with --upscale 2) + preview for DIR/SUB/NAME.*;
-                it also holds {WatchState.FileName} (what was done: path, size, mtime, SHA-256), {WatchLog.LogFile}
-                (one line per scan) and {WatchLog.FailedFile} (scans that failed, with the reason)
-          --upscale F     super-resolve ×2 or ×4 instead of restoring (default model fm-small-srF)
-          --settle S      seconds a file's size and mtime must stay unchanged before it is read (default 3)
-          --retry-for S   a file that cannot be read is retried until its mtime is S seconds old, then
-                          listed as failed (default 60): acquisition software may pause mid-file
-          --rescan S      seconds between full rescans (default 10), for shares where change events are lost
-          --once          handle what is there and what settles, then exit when nothing is pending
-                          (exit 1 when a scan failed)
-        A restart skips what the state holds and restores what arrived meanwhile; a changed file (new content
-        under the same name) is restored again. Ctrl-C or SIGTERM abandons the current scan between network
-        batches (nothing of it is written) and exits; it is restored on the next start.
-        {RestoreSettings.Help}{ChannelOptions.Help}
+    private readonly Option<double> _settle = Seconds("--settle", "seconds a file's size and mtime must stay unchanged before it is read", 3);
+
+    private readonly Option<double> _retryFor = Seconds("--retry-for",
+        "a file that cannot be read is retried until its mtime is S seconds old, then listed as failed: acquisition " +
+        "software may pause mid-file", 60);
+
+    private readonly Option<double> _rescan = Seconds("--rescan", "seconds between full rescans, for shares where change events are lost", 10);
+
+    private readonly Option<bool> _once = CliOptions.Flag("--once", "handle what is there and what settles, then exit when nothing is pending (exit 1 when a scan failed)");
+
+    private readonly RestoreSettingsOptions _settings = new($"{RestoreCommand.DefaultModel}, fm-small-srF with --upscale F (from the weights folders)");
+
+    public WatchCommand() : base("watch", "restore every new scan in a folder (and its subfolders) as it lands, exactly once")
+    {
+        Arguments.Add(_folder);
+        foreach (var o in new Option[] { _output, _upscale, _settle, _retryFor, _rescan, _once }) Options.Add(o);
+        _settings.AddTo(this);
+    }
+
+    public override string Details => """
+        A restart skips what the state holds and restores what arrived meanwhile; a changed file (new content under the
+        same name) is restored again. Ctrl-C or SIGTERM abandons the current scan between network batches (nothing of it
+        is written) and exits; it is restored on the next start.
         """;
 
-    public int Run(ArgReader args)
+    protected override int Run(ParseResult parse)
     {
-        int factor = args.Int("upscale", 1, 1, 4);
-        if (factor is not (1 or 2 or 4)) throw new CliException($"--upscale must be 2 or 4, got {factor}");
-        var settings = RestoreSettings.Read(args, Name, ModelTasks.ForLineFactor(factor)!, factor == 1 ? RestoreCommand.DefaultModel : $"fm-small-sr{factor}");
+        int factor = parse.GetValue(_upscale);
+        var settings = _settings.Read(parse, Name, ModelTasks.ForLineFactor(factor)!, factor == 1 ? RestoreCommand.DefaultModel : $"fm-small-sr{factor}");
         var options = new WatchOptions
         {
-            Output = args.Required("o", "output"),
-            Folder = args.Positionals.Count == 1 ? args.Positionals[0] : throw new CliException($"watch takes one folder, got {args.Positionals.Count} arguments"),
-            Settle = Seconds(args, "settle", 3),
-            RetryFor = Seconds(args, "retry-for", 60),
-            Rescan = Seconds(args, "rescan", 10),
-            Once = args.Flag("once"),
+            Output = parse.GetValue(_output)!,
+            Folder = parse.GetValue(_folder)!,
+            Settle = TimeSpan.FromSeconds(parse.GetValue(_settle)),
+            RetryFor = TimeSpan.FromSeconds(parse.GetValue(_retryFor)),
+            Rescan = TimeSpan.FromSeconds(parse.GetValue(_rescan)),
+            Once = parse.GetValue(_once),
         };
-        args.EnsureAllUsed();
         if (!Directory.Exists(options.Folder)) throw new CliException($"folder {options.Folder} does not exist");
         if (options.Rescan <= TimeSpan.Zero) throw new CliException($"--rescan must be positive, got {options.Rescan.TotalSeconds} s");
 
@@ -76,9 +92,7 @@ public sealed class WatchCommand : ICliCommand
         return options.Once && loop.Failed > 0 ? 1 : 0;
     }
 
-    private static TimeSpan Seconds(ArgReader args, string name, double fallback)
-    {
-        double s = args.Double(name, fallback);
-        return s >= 0 ? TimeSpan.FromSeconds(s) : throw new CliException($"--{name} must be ≥ 0 seconds, got {s.ToString(CultureInfo.InvariantCulture)}");
-    }
+    /// <summary>A duration in seconds, ≥ 0.</summary>
+    private static Option<double> Seconds(string name, string description, double fallback) =>
+        CliOptions.Double(name, "S", description, fallback, s => s >= 0, "≥ 0 seconds");
 }

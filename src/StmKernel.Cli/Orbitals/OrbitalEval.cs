@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using StmKernel.Cli.Commands;
 using StmKernel.Imaging;
 using StmKernel.Orbitals;
 using StmKernel.Orbitals.Baselines;
@@ -21,18 +23,28 @@ namespace StmKernel.Cli.Orbitals;
 /// (<see cref="AffineScore"/>), with per-molecule bootstrap intervals of the gain over the best baseline and bins by
 /// tip p-share and height. Writes REPORT.md and REPORT.json.
 /// </summary>
-internal static class OrbitalEval
+internal sealed class OrbitalEval : CliCommand
 {
-    public const string Usage = """
-        usage: stmkernel orbitals eval [--model NAME|FILE] [--count 240] [--seed 7] [--fit-pairs 256] [--threads N] [--figures DIR] [--surroundings] -o REPORT.md
-          Pairs i = 0 … count−1 of seed S of the test split and of the held-out families, on the model's grid (its
-          pixel size, 64² unless --size); the learned Wiener filter is fitted on --fit-pairs train pairs (seed S + 1).
-          Scores are PSNR / SSIM after each output's least-squares gain and offset onto the target (orbital images have
-          no absolute scale). The gain over the best baseline (highest mean SSIM of the set) comes with a 95 % bootstrap
-          interval over molecules; the undegraded pure-s check feeds each target itself (an s-wave image: the model should leave
-          it be, identity scores 1); degraded pure-s rows are the pairs taken with an s-wave tip.
-          --surroundings scores pairs with drift, background, standing waves and adsorbates (orbitals synth --help).
-          --figures DIR writes input | target | model | baselines strips of pentacene and H2Nc HOMO and LUMO.
+    private readonly Option<string?> _model = CommonOptions.Model(OrbitalsCommand.DefaultModel);
+    private readonly Option<int> _count = CliOptions.Int("--count", "N", "pairs i = 0 … N−1 of each set (the test split and the held-out families)", 240, 1, 100_000);
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "S", "seed of the scored pairs (the fitted Wiener filter's train pairs use S + 1)", 7);
+    private readonly Option<int> _fitPairs = CliOptions.Int("--fit-pairs", "N", "train pairs the learned Wiener filter is fitted on", 256, 1, 100_000);
+    private readonly Option<int> _size = CliOptions.Int("--size", "PX", "image width and height in pixels, on the model's pixel size", 64, 16, 512);
+    private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<string?> _figures = CliOptions.OptionalText("--figures", "DIR", "write input | target | model | baselines strips of pentacene and H2Nc HOMO and LUMO");
+    private readonly Option<bool> _surroundings = CliOptions.Flag("--surroundings", "score pairs with drift, background, standing waves and adsorbates (orbitals synth --help)");
+    private readonly Option<string> _output = CliOptions.RequiredText("-o", "REPORT.md", "the report; REPORT.json beside it holds the scores (neither is overwritten)", "--out");
+
+    public OrbitalEval() : base("eval", "score an orbital model against the baselines on held-out molecules and families")
+    {
+        foreach (var o in new Option[] { _model, _count, _seed, _fitPairs, _size, _threads, _figures, _surroundings, _output }) Options.Add(o);
+    }
+
+    public override string Details => """
+        Scores are PSNR / SSIM after each output's least-squares gain and offset onto the target (orbital images have no
+        absolute scale). The gain over the best baseline (highest mean SSIM of the set) comes with a 95 % bootstrap
+        interval over molecules; the undegraded pure-s check feeds each target itself (an s-wave image: the model should
+        leave it be, identity scores 1); degraded pure-s rows are the pairs taken with an s-wave tip.
         """;
 
     /// <summary>The methods of the report, in the order of <see cref="Outputs"/>.</summary>
@@ -43,18 +55,17 @@ internal static class OrbitalEval
     // CleanSsim: the model's output for the pair's own target as input (an undegraded pure-s image) against that target.
     private sealed record Scored(string Molecule, double PShare, double Height, double[] Psnr, double[] Ssim, double CleanSsim);
 
-    public static int Run(ArgReader args)
+    protected override int Run(ParseResult parse)
     {
-        string modelArg = args.Option("model") ?? "orbital-small";
-        int count = args.Int("count", 240, 1, 100_000);
-        int seed = args.Int("seed", 7);
-        int fitPairs = args.Int("fit-pairs", 256, 1, 100_000);
-        int size = args.Int("size", 64, 16, 512);
-        int threads = args.Int("threads", Environment.ProcessorCount, 1, 1024);
-        string? figures = args.Option("figures");
-        bool surroundings = args.Flag("surroundings");
-        string output = args.Required("o", "out");
-        args.EnsureAllUsed();
+        string modelArg = parse.GetValue(_model) ?? OrbitalsCommand.DefaultModel;
+        int count = parse.GetValue(_count);
+        int seed = parse.GetValue(_seed);
+        int fitPairs = parse.GetValue(_fitPairs);
+        int size = parse.GetValue(_size);
+        int threads = parse.GetValue(_threads);
+        string? figures = parse.GetValue(_figures);
+        bool surroundings = parse.GetValue(_surroundings);
+        string output = parse.GetValue(_output)!;
         string json = Path.ChangeExtension(output, ".json");
         foreach (var f in new[] { output, json })
             if (File.Exists(f)) throw new CliException($"{f} already exists; choose another report name");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using StmKernel.Imaging;
 using StmKernel.Orbitals;
@@ -9,36 +10,54 @@ namespace StmKernel.Cli.Orbitals;
 /// split as stacks input.npy / target.npy [N, 1, H, W] (float32, each image normalised to its maximum) and a manifest
 /// with every drawn parameter (docs/orbitals.md).
 /// </summary>
-internal static class OrbitalSynth
+internal sealed class OrbitalSynth : CliCommand
 {
-    public const string Usage = """
-        usage: stmkernel orbitals synth --count N [--seed S] [--split train|validation|test|families]
-                                        [--size 128] [--pixel-angstrom 0.25] [--max-hexagons 6] [--library-seed 0] [--surroundings] -o DIR
-          Pair i uses molecule and parameters from streams of seed S and i (any pair can be regenerated): a level
-          HOMO-2 ... LUMO+2 as a dI/dV resonance, a functionalised tip (w_p/w_s log-uniform over [0.05, 20], pure s and
-          pure p cases, asymmetric and tilted tips), tip height 4.5-9 Å, random rotation and offset; the input alone gets
-          the scan degradations. The split holds whole molecule skeletons (families: acenes, porphyrinoids, O-containing
-          molecules, never in the other splits). Writes DIR/input.npy, DIR/target.npy and DIR/manifest.json; existing
-          files are never overwritten. --surroundings adds drift (input and target), a plane background, Cu(111)
-          standing waves (period ~15 Å) and adsorbates (input) from a stream of their own.
+    private readonly Option<int> _count = CliOptions.RequiredInt("--count", "N", "pairs to write", 1, 1_000_000);
+    private readonly Option<int> _seed = CliOptions.Int("--seed", "S", "pair i uses streams of seed S and i", 0);
+
+    private readonly Option<Split?> _split = CliOptions.Parsed<Split?>("--split", "train|validation|test|families",
+        "molecule split (default train): whole skeletons; the families (acenes, porphyrinoids, O-containing molecules) are never in the others",
+        s => Enum.TryParse<Split>(s, ignoreCase: true, out var split) && Enum.IsDefined(split)
+            ? split : throw new CliException($"--split must be train, validation, test or families, got '{s}'"));
+
+    private readonly Option<int> _size = CliOptions.Int("--size", "PX", "image width and height in pixels", 128, 16, 1024);
+
+    private readonly Option<double> _pixel = CliOptions.Double("--pixel-angstrom", "Å", "pixel size in Å", 0.25, v => v is > 0 and < 10, "in (0, 10)");
+
+    private readonly Option<int> _maxHexagons = CliOptions.Int("--max-hexagons", "K", "largest molecules of the library, in hexagons", 6, 1, 8);
+    private readonly Option<int> _librarySeed = CliOptions.Int("--library-seed", "S", "seed of the molecule library and its split", 0);
+
+    private readonly Option<bool> _surroundings = CliOptions.Flag("--surroundings",
+        "add drift (input and target), a plane background, Cu(111) standing waves (period ~15 Å) and adsorbates (input), " +
+        "from a stream of their own");
+
+    private readonly Option<string> _output = CliOptions.RequiredText("-o", "DIR", "output folder: DIR/input.npy, DIR/target.npy, DIR/manifest.json", "--out");
+
+    public OrbitalSynth() : base("synth", "write orbital-reconstruction pairs (CO-tip input, s-wave target) + manifest")
+    {
+        foreach (var o in new Option[] { _count, _seed, _split, _size, _pixel, _maxHexagons, _librarySeed, _surroundings, _output }) Options.Add(o);
+    }
+
+    public override string Details => """
+        Pair i uses molecule and parameters from streams of seed S and i (any pair can be regenerated): a level HOMO-2 ...
+        LUMO+2 as a dI/dV resonance, a functionalised tip (w_p/w_s log-uniform over [0.05, 20], pure s and pure p cases,
+        asymmetric and tilted tips), tip height 4.5-9 Å, random rotation and offset; the input alone gets the scan
+        degradations. The stacks are [N, 1, H, W] float32, each image normalised to its maximum; existing files are never
+        overwritten.
         """;
 
-    public static int Run(ArgReader args)
+    protected override int Run(ParseResult parse)
     {
-        int count = args.Int("count", -1, 1, 1_000_000);
-        if (count < 0) throw new CliException("missing required option --count");
-        int seed = args.Int("seed", 0);
-        string splitText = args.Option("split") ?? "train";
-        if (!Enum.TryParse<Split>(splitText, ignoreCase: true, out var split) || !Enum.IsDefined(split))
-            throw new CliException($"--split must be train, validation, test or families, got '{splitText}'");
-        int size = args.Int("size", 128, 16, 1024);
-        double pixel = args.Double("pixel-angstrom", 0.25);
-        if (!(pixel > 0 && pixel < 10)) throw new CliException($"--pixel-angstrom must be in (0, 10), got {pixel}");
-        int maxHexagons = args.Int("max-hexagons", 6, 1, 8);
-        int librarySeed = args.Int("library-seed", 0);
-        bool surroundings = args.Flag("surroundings");
-        string dir = args.Required("o", "out");
-        args.EnsureAllUsed();
+        int count = parse.GetValue(_count);
+        int seed = parse.GetValue(_seed);
+        var split = parse.GetValue(_split) ?? Split.Train;
+        string splitText = split.ToString().ToLowerInvariant();
+        int size = parse.GetValue(_size);
+        double pixel = parse.GetValue(_pixel);
+        int maxHexagons = parse.GetValue(_maxHexagons);
+        int librarySeed = parse.GetValue(_librarySeed);
+        bool surroundings = parse.GetValue(_surroundings);
+        string dir = parse.GetValue(_output)!;
 
         string[] outputs = [.. new[] { "input.npy", "target.npy", "manifest.json" }.Select(f => Path.Combine(dir, f))];
         foreach (var f in outputs)

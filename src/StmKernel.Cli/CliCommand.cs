@@ -4,7 +4,7 @@ namespace StmKernel.Cli;
 
 /// <summary>
 /// One `stmkernel` sub-command: its options and arguments are System.CommandLine symbols whose descriptions make the
-/// `--help` text, and <see cref="Run"/> is its action. Each lives in its own file and is listed in <see cref="Program"/>.
+/// `--help` text, and <see cref="Run"/> is its action. Each lives in its own file and is listed in <see cref="CommandList"/>.
 /// </summary>
 public abstract class CliCommand : Command
 {

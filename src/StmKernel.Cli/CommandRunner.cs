@@ -38,7 +38,7 @@ public static class CommandRunner
         var parse = Parse(root, args);
         string command = CommandPath(parse.CommandResult);
         var errors = parse.Errors.Select(e => e.Message)
-            .Concat(UnknownOptions.In(parse).Select(o => $"unknown option {o}"))
+            .Concat(UnknownOptions.In(parse).Select(o => $"unknown option '{o}'"))
             .ToList();
         if (errors.Count > 0 && parse.Action is not { ClearsParseErrors: true })
         {

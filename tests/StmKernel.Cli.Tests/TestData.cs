@@ -1,4 +1,3 @@
-using StmKernel.Cli.Commands;
 using StmKernel.Imaging;
 using StmKernel.UNet;
 using StmKernel.UNet.Weights;
@@ -18,11 +17,8 @@ internal static class TestData
 
     public static string Real(string name) => Path.Combine(RealDir ?? throw new InvalidOperationException(SkipReason), name);
 
-    /// <summary>Runs `stmkernel ARGS` in process (every command this suite uses) and returns the exit code.</summary>
-    public static int Run(params string[] args) =>
-        CommandRunner.Run(args,
-            [new DegradeCommand(), new EvalCommand(), new EvalMergeCommand(), new ForwardCommand(), new ModelsCommand(), new OrbitalsCommand(), new RestoreCommand(), new TrainCommand(), new UpscaleCommand(), new WatchCommand()],
-            Console.Out, Console.Error);
+    /// <summary>Runs `stmkernel ARGS` in process and returns the exit code.</summary>
+    public static int Run(params string[] args) => CommandRunner.Run(args, CommandList.Create(), Console.Out, Console.Error);
 
     /// <summary>
     /// Runs a command with Console.Out and Console.Error captured. Console is process-wide: callers belong to

@@ -64,6 +64,9 @@ public class CommandLineTests
         Assert.Contains("fm-small-restore", stdout); // the default model, in --model's description
         Assert.Contains("--shard <K/N>", stdout);
         Assert.Contains("--force", stdout);
+        Assert.Contains("--fast", stdout);
+        Assert.Contains("fm-distill-small-restore", stdout); // what --fast picks, from RestoreSettings.FastModels
+        Assert.Contains("--timings", stdout);
     }
 
     [Fact]

@@ -90,10 +90,6 @@ public sealed unsafe class Conv2d : ParallelJob
         float* outPix = _out.At(n, ob, y, 0);
         float* resPix = _residual is null ? null : _residual.At(n, ob, y, 0);
         var g = new ConvTile.Geometry(_w.Cin, _in.PlaneStride, _in.Wp * 16, _w.BlockStride, _out.PlaneStride);
-        int x = 0;
-        for (; x + 8 <= wo; x += 8)
-            ConvTile.Run<TV, TK, TS, TCo, C8>(g, inRow + x * TS.Value * 16, w, bias, sb, outPix + x * 16, resPix is null ? null : resPix + x * 16);
-        for (; x < wo; x++)
-            ConvTile.Run<TV, TK, TS, TCo, C1>(g, inRow + x * TS.Value * 16, w, bias, sb, outPix + x * 16, resPix is null ? null : resPix + x * 16);
+        ConvTile.Row<TV, TK, TS, TCo>(g, inRow, w, bias, sb, outPix, resPix, wo);
     }
 }

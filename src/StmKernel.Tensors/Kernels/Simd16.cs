@@ -13,6 +13,8 @@ namespace StmKernel.Tensors.Kernels;
 internal unsafe interface ISimd16<TSelf> where TSelf : unmanaged, ISimd16<TSelf>
 {
     static abstract TSelf Zero { get; }
+    /// <summary>Whether the machine holds 32 vectors of this type (AVX-512): the convolution tile is then 2 × 8 (<see cref="ConvTile.Row{TV, TK, TS, TCo}"/>).</summary>
+    static abstract bool WideTile { get; }
     static abstract TSelf Load(float* p);
     static abstract void Store(float* p, TSelf v);
     static abstract TSelf Broadcast(float value);
@@ -48,6 +50,9 @@ internal readonly unsafe struct V512 : ISimd16<V512>
     public V512(Vector512<float> v) => V = v;
 
     public static V512 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+
+    /// <inheritdoc/>
+    public static bool WideTile => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V512 Load(float* p) => new(Vector512.Load(p));
@@ -109,6 +114,9 @@ internal readonly unsafe struct V256x2 : ISimd16<V256x2>
     public V256x2(Vector256<float> lo, Vector256<float> hi) { Lo = lo; Hi = hi; }
 
     public static V256x2 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+
+    /// <inheritdoc/>
+    public static bool WideTile => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V256x2 Load(float* p) => new(Vector256.Load(p), Vector256.Load(p + 8));
@@ -177,6 +185,9 @@ internal readonly unsafe struct V128x4 : ISimd16<V128x4>
     public V128x4(Vector128<float> a, Vector128<float> b, Vector128<float> c, Vector128<float> d) { A = a; B = b; C = c; D = d; }
 
     public static V128x4 Zero { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => default; }
+
+    /// <inheritdoc/>
+    public static bool WideTile => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static V128x4 Load(float* p) => new(Vector128.Load(p), Vector128.Load(p + 4), Vector128.Load(p + 8), Vector128.Load(p + 12));
@@ -253,6 +264,7 @@ internal interface IConst { static abstract int Value { get; } }
 internal struct C1 : IConst { public static int Value => 1; }
 internal struct C2 : IConst { public static int Value => 2; }
 internal struct C3 : IConst { public static int Value => 3; }
+internal struct C6 : IConst { public static int Value => 6; }
 internal struct C8 : IConst { public static int Value => 8; }
 
 /// <summary>The vector width the kernels run at (<see cref="SimdSupport.Path"/>).</summary>

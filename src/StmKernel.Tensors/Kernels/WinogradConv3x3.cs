@@ -87,17 +87,8 @@ public sealed unsafe class WinogradConv3x3 : ParallelJob
             {
                 bool two = ob + 1 < cbOut;
                 float* w = wp + ob * _w.BlockStride, o = mp + ob * tpr * 16;
-                int x = 0;
-                for (; x + 8 <= tpr; x += 8)
-                {
-                    if (two) ConvTile.Run<TV, C1, C1, C2, C8>(g, vp + x * 16, w, zero, null, o + x * 16, null);
-                    else ConvTile.Run<TV, C1, C1, C1, C8>(g, vp + x * 16, w, zero, null, o + x * 16, null);
-                }
-                for (; x < tpr; x++)
-                {
-                    if (two) ConvTile.Run<TV, C1, C1, C2, C1>(g, vp + x * 16, w, zero, null, o + x * 16, null);
-                    else ConvTile.Run<TV, C1, C1, C1, C1>(g, vp + x * 16, w, zero, null, o + x * 16, null);
-                }
+                if (two) ConvTile.Row<TV, C1, C1, C2>(g, vp, w, zero, null, o, null, tpr);
+                else ConvTile.Row<TV, C1, C1, C1>(g, vp, w, zero, null, o, null, tpr);
             }
         }
 

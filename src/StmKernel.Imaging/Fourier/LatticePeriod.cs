@@ -49,39 +49,8 @@ public static class LatticePeriod
         return power;
     }
 
-    /// <summary>Ring number of bin (u, v): its radius in units of the shorter side's frequency step.</summary>
-    internal static int Ring(int u, int v, int width, int height)
-    {
-        int n = Math.Min(width, height);
-        double fx = (double)u / width, fy = (double)v / height;
-        return (int)Math.Round(Math.Sqrt(fx * fx + fy * fy) * n);
-    }
-
-    internal static double[] RingMedians(double[] power, int width, int height)
-    {
-        int n = Math.Min(width, height);
-        var rings = new List<double>[n + 1];
-        for (int r = 0; r <= n; r++) rings[r] = [];
-        for (int v = 0; v <= height / 2; v++)
-        for (int u = -(width - 1) / 2; u <= width / 2; u++)
-        {
-            int r = Ring(u, v, width, height);
-            if (r <= n) rings[r].Add(power[Index(u, v, width, height)]);
-        }
-        var medians = new double[n + 1];
-        for (int r = 0; r <= n; r++)
-        {
-            if (rings[r].Count == 0) continue;
-            rings[r].Sort();
-            medians[r] = rings[r][rings[r].Count / 2];
-        }
-        return medians;
-    }
-
     /// <summary>Default half-angle of the skipped cone around the slow-scan axis, degrees (the real-si001 README's ±6°).</summary>
     public const double DefaultSlowAxisCone = 6;
-
-    internal static int Index(int u, int v, int width, int height) => (((v % height) + height) % height) * width + ((u % width) + width) % width;
 
     private static double Hann(int i, int n) => n <= 1 ? 1 : 0.5 - 0.5 * Math.Cos(2 * Math.PI * i / (n - 1));
 

@@ -31,7 +31,7 @@ public sealed class LatticeSpectrum
     {
         if (data.Length != (long)width * height) throw new ArgumentException($"data length {data.Length} does not match {width}×{height}");
         var power = LatticePeriod.PowerSpectrum(data, width, height);
-        return new LatticeSpectrum(power, LatticePeriod.RingMedians(power, width, height), width, height);
+        return new LatticeSpectrum(power, RingMedians(power, width, height), width, height);
     }
 
     /// <summary>The strongest peak with a period in [<paramref name="minPeriod"/>, <paramref name="maxPeriod"/>] px (see <see cref="LatticePeriod.Find"/>); null when the band holds no bin.</summary>
@@ -51,8 +51,8 @@ public sealed class LatticeSpectrum
             double period = 1 / f;
             if (period < minPeriod || period > maxPeriod) continue;
             if (slowAxisCone > 0 && (Math.Abs(u) <= 1 || Math.Abs(fx) <= coneTan * fy)) continue;
-            int i = LatticePeriod.Index(u, v, width, height);
-            double m = _ringMedians[LatticePeriod.Ring(u, v, width, height)];
+            int i = Index(u, v, width, height);
+            double m = _ringMedians[Ring(u, v, width, height)];
             double score = m > 0 ? _power[i] / m : double.PositiveInfinity;
             if (score > bestScore) { bestScore = score; best = i; }
         }
@@ -66,7 +66,7 @@ public sealed class LatticeSpectrum
             // Neighbours nearer DC than the band are left out: the low-frequency background would pull a long period longer.
             double nf = Math.Sqrt(Math.Pow((double)(su + du) / width, 2) + Math.Pow((double)(sv + dv) / height, 2));
             if (nf <= 0 || 1 / nf > maxPeriod * 1.5) continue;
-            double p = _power[LatticePeriod.Index(su + du, sv + dv, width, height)];
+            double p = _power[Index(su + du, sv + dv, width, height)];
             cu += p * (su + du);
             cv += p * (sv + dv);
             sum += p;
@@ -76,4 +76,36 @@ public sealed class LatticeSpectrum
         angle = ((angle % 180) + 180) % 180;
         return new LatticePeak(1 / Math.Sqrt(gx * gx + gy * gy), angle, bestScore);
     }
+
+    /// <summary>Ring number of bin (u, v): its radius in units of the shorter side's frequency step.</summary>
+    private static int Ring(int u, int v, int width, int height)
+    {
+        int n = Math.Min(width, height);
+        double fx = (double)u / width, fy = (double)v / height;
+        return (int)Math.Round(Math.Sqrt(fx * fx + fy * fy) * n);
+    }
+
+    private static double[] RingMedians(double[] power, int width, int height)
+    {
+        int n = Math.Min(width, height);
+        var rings = new List<double>[n + 1];
+        for (int r = 0; r <= n; r++) rings[r] = [];
+        for (int v = 0; v <= height / 2; v++)
+        for (int u = -(width - 1) / 2; u <= width / 2; u++)
+        {
+            int r = Ring(u, v, width, height);
+            if (r <= n) rings[r].Add(power[Index(u, v, width, height)]);
+        }
+        var medians = new double[n + 1];
+        for (int r = 0; r <= n; r++)
+        {
+            if (rings[r].Count == 0) continue;
+            rings[r].Sort();
+            medians[r] = rings[r][rings[r].Count / 2];
+        }
+        return medians;
+    }
+
+    /// <summary>Index of bin (u, v), frequencies wrapped into FFT order.</summary>
+    private static int Index(int u, int v, int width, int height) => (((v % height) + height) % height) * width + ((u % width) + width) % width;
 }

@@ -83,7 +83,8 @@ internal static unsafe class ConvTile
 
     /// <summary>
     /// The tile over <paramref name="pixels"/> consecutive output pixels (input pixels TS apart) of TCo blocks. Where
-    /// the register file holds 32 vectors of TV (<see cref="ISimd16{TSelf}.WideTile"/>: AVX-512's 32 zmm) the tile is 2 blocks × 8 pixels, 16 accumulators. Otherwise (AVX2 and SSE: 16 ymm or xmm,
+    /// the register file holds 32 vectors of TV (<see cref="ISimd16{TSelf}.WideTile"/>: AVX-512's 32 zmm) the tile
+    /// is 2 blocks × 8 pixels, 16 accumulators. Otherwise (AVX2 and SSE: 16 ymm or xmm,
     /// two or four per 16-lane vector) those 16 accumulators are 32 or 64 registers and spill on every FMA, so the
     /// blocks run one after the other as 1 × 6 tiles: 12 ymm accumulators, 2 for the weights, 1 broadcast (the shape
     /// of ONNX Runtime's AVX2 SGEMM kernel, 6 rows × 16 columns).

@@ -15,6 +15,7 @@ public sealed class FmaPeak : ParallelJob
 {
     private readonly long _iterations;
     private readonly float[] _sink;
+    private int _chains; // set by the chains themselves, from the vector type's WideTile: the count Measure divides by
 
     private FmaPeak(long iterations, int tasks) { _iterations = iterations; _sink = new float[tasks * 16]; }
 
@@ -28,13 +29,10 @@ public sealed class FmaPeak : ParallelJob
             long start = Stopwatch.GetTimestamp();
             pool.Run(job, pool.Threads);
             double s = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            best = Math.Max(best, pool.Threads * iterationsPerThread * ChainCount * 16.0 * 2 / s / 1e9);
+            best = Math.Max(best, pool.Threads * iterationsPerThread * job._chains * 16.0 * 2 / s / 1e9);
         }
         return best;
     }
-
-    /// <summary>Chains per thread: <see cref="ISimd16{TSelf}.WideTile"/> of the vector type <see cref="SimdSupport"/> runs.</summary>
-    private static int ChainCount => SimdSupport.Path == SimdPath.Vector512 ? 16 : 6;
 
     /// <inheritdoc />
     public override void Execute(int task) => SimdSupport.Run(new Body(this, task));
@@ -47,6 +45,7 @@ public sealed class FmaPeak : ParallelJob
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void Chains<TV>(int task) where TV : unmanaged, ISimd16<TV>
     {
+        _chains = TV.WideTile ? 16 : 6;
         TV m = TV.Broadcast(0.999999f), c = TV.Broadcast(1e-7f);
         TV a0 = TV.Broadcast(1), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         TV a8 = a0, a9 = a0, a10 = a0, a11 = a0, a12 = a0, a13 = a0, a14 = a0, a15 = a0;

@@ -5,19 +5,25 @@ using StmKernel.Orbitals;
 
 namespace StmKernel.Cli;
 
-/// <summary>One pair of an `orbitals synth` set: the molecule and every value it was drawn with.</summary>
+/// <summary>
+/// One pair of an `orbitals synth` set: the molecule and every value it was drawn with. <c>Imaging</c> is
+/// "constant-height" (images are currents) or "constant-current" (topographs z − z₀ at the setpoint that holds the tip at
+/// z₀ over bare substrate, whose current at z₀ is <c>SubstrateCurrentShare</c> of the molecule's largest).
+/// </summary>
 public sealed record OrbitalPairRecord(
     int Index, string Molecule, string GraphHash, int LevelFromHomo, double EnergyEv, double WidthEv, double T2Ev, double T3Ev,
     double TipWs, double TipWp, double TipPxShare, double TipPyShare, double TipAxisRad, double TipTiltRad,
     double HeightAngstrom, double KappaPerAngstrom, double RotationRad, double OffsetXAngstrom, double OffsetYAngstrom,
-    double Noise, double BlurPx, double FeedbackLagPx, int[] LineShiftsPx, double LineOffsets, OrbitalSurroundingsRecord? Surroundings)
+    double Noise, double BlurPx, double FeedbackLagPx, int[] LineShiftsPx, double LineOffsets, OrbitalSurroundingsRecord? Surroundings,
+    string Imaging, double? SubstrateCurrentShare)
 {
     /// <summary>The record of pair <paramref name="index"/>.</summary>
     public static OrbitalPairRecord From(int index, LibraryEntry entry, OrbitalPairParameters p) => new(
         index, p.Molecule, entry.GraphHash, p.LevelFromHomo, p.Energy, p.Width, p.T2, p.T3,
         p.Tip.Ws, p.Tip.Wp, p.Tip.PxShare, p.Tip.PyShare, p.Tip.AxisAngle, p.Tip.Tilt,
         p.Height, p.Kappa, p.Rotation, p.Offset.X, p.Offset.Y, p.Noise, p.Blur, p.FeedbackLag, p.LineShifts, p.LineOffsets,
-        p.Surroundings is { } e ? OrbitalSurroundingsRecord.From(e) : null);
+        p.Surroundings is { } e ? OrbitalSurroundingsRecord.From(e) : null,
+        p.ConstantCurrent is null ? "constant-height" : "constant-current", p.ConstantCurrent?.BackgroundShare);
 }
 
 /// <summary>A pair's <see cref="OrbitalSurroundings"/> as flat fields (drift, background, standing waves, adsorbates).</summary>

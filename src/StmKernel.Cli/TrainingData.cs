@@ -26,17 +26,18 @@ internal sealed record TrainingData(Func<int, ITrainingBatches> Batches, string 
     /// <summary>
     /// Orbital pairs (<see cref="OrbitalTask"/>) of the molecule library's train split, validated on its validation split,
     /// at one pixel size (--pixel-nm, default 0.05 nm: a 64² crop spans 32 Å, a naphthalocyanine with its tails).
+    /// <paramref name="identityShare"/> (--clean-p, default 0) is the share of pairs whose input is their target.
     /// </summary>
-    public static TrainingData Orbitals(PristineOptions data, int seed, int crop, bool cleanShareGiven, bool shuffledTargets, bool surroundings, int threads)
+    public static TrainingData Orbitals(PristineOptions data, int seed, int crop, double identityShare, bool shuffledTargets, bool surroundings, int threads)
     {
         if (data.Folder is not null) throw new CliException("--task orbital draws its pairs from the molecule library; --pristine does not apply");
         if (data.LineFlatten) throw new CliException("--task orbital: --line-flatten does not apply (orbital pairs carry no background)");
-        if (cleanShareGiven) throw new CliException("--task orbital: --clean-p does not apply (pure-s tips are the orbital pairs' clean share)");
         var pixel = data.PixelSize ?? ValueRange.Fixed(0.05e-9);
         if (pixel.Min != pixel.Max) throw new CliException($"--task orbital trains at one pixel size: give --pixel-nm A, not a range ({pixel.Min * 1e9}:{pixel.Max * 1e9})");
         var grid = new OrbitalRender { Width = crop, Height = crop, PixelSize = pixel.Min * 1e10 }; // Å
         var library = MoleculeLibrary.Build();
-        string name = FormattableString.Invariant($"orbital pairs (molecule library, train split, {grid.PixelSize:0.###} Å/px)") + (surroundings ? ", with surroundings" : "") + (shuffledTargets ? ", shuffled targets (control)" : "");
-        return new TrainingData(n => new OrbitalBatches(library, seed, grid, n, threads, shuffledTargets, surroundings), name, (pixel.Min, pixel.Max), LineFlatten: false, LatticePeriods: null);
+        string name = FormattableString.Invariant($"orbital pairs (molecule library, train split, {grid.PixelSize:0.###} Å/px)") + (surroundings ? ", with surroundings" : "") + (shuffledTargets ? ", shuffled targets (control)" : "")
+                      + (identityShare > 0 ? FormattableString.Invariant($", {identityShare:0.##} identity pairs") : "");
+        return new TrainingData(n => new OrbitalBatches(library, seed, grid, n, threads, shuffledTargets, surroundings, identityShare), name, (pixel.Min, pixel.Max), LineFlatten: false, LatticePeriods: null);
     }
 }

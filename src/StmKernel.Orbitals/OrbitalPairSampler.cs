@@ -11,15 +11,19 @@ public sealed class OrbitalPairSampler
 {
     private readonly IReadOnlyList<LibraryEntry> _molecules;
 
-    /// <summary>Pairs of <paramref name="split"/> of <paramref name="library"/> on <paramref name="grid"/>'s pixels (with <paramref name="surroundings"/>: see <see cref="OrbitalSurroundings"/>).</summary>
+    /// <summary>
+    /// Pairs of <paramref name="split"/> of <paramref name="library"/> on <paramref name="grid"/>'s pixels (with
+    /// <paramref name="surroundings"/>: see <see cref="OrbitalSurroundings"/>; with <paramref name="constantCurrent"/>:
+    /// constant-current topographs, see <see cref="OrbitalPairs.Draw"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The split holds no molecule.</exception>
-    public OrbitalPairSampler(MoleculeLibrary library, Split split, long seed, OrbitalRender grid, bool surroundings = false)
+    public OrbitalPairSampler(MoleculeLibrary library, Split split, long seed, OrbitalRender grid, bool surroundings = false, ConstantCurrent? constantCurrent = null)
     {
         ArgumentNullException.ThrowIfNull(library);
         ArgumentNullException.ThrowIfNull(grid);
         _molecules = [.. library.In(split)];
         if (_molecules.Count == 0) throw new ArgumentException($"the library has no molecule in split {split}", nameof(split));
-        Split = split; Seed = seed; Grid = grid; Surroundings = surroundings;
+        Split = split; Seed = seed; Grid = grid; Surroundings = surroundings; ConstantCurrent = constantCurrent;
     }
 
     /// <summary>The split the molecules come from.</summary>
@@ -34,6 +38,9 @@ public sealed class OrbitalPairSampler
     /// <summary>True when pairs carry drift, background, standing waves and adsorbates.</summary>
     public bool Surroundings { get; }
 
+    /// <summary>Constant-current imaging settings, or null for constant-height pairs.</summary>
+    public ConstantCurrent? ConstantCurrent { get; }
+
     /// <summary>Molecules in the split.</summary>
     public int MoleculeCount => _molecules.Count;
 
@@ -41,7 +48,7 @@ public sealed class OrbitalPairSampler
     public (LibraryEntry Entry, float[] Input, float[] Target, OrbitalPairParameters Parameters) Draw(long index)
     {
         var entry = _molecules[Rng.Derive(Seed, index, 1).UniformInt(0, _molecules.Count - 1)];
-        var (input, target, parameters) = OrbitalPairs.Draw(entry.Molecule, Seed, index, Grid, Surroundings);
+        var (input, target, parameters) = OrbitalPairs.Draw(entry.Molecule, Seed, index, Grid, Surroundings, ConstantCurrent);
         return (entry, input, target, parameters);
     }
 }

@@ -56,6 +56,9 @@ public sealed record OrbitalPairParameters
 
     /// <summary>Drift, background, standing waves and adsorbates, or null for a pair drawn without them.</summary>
     public OrbitalSurroundings? Surroundings { get; init; }
+
+    /// <summary>Constant-current imaging (input and target are topographs z − z₀ at this setpoint), or null: constant height.</summary>
+    public ConstantCurrent? ConstantCurrent { get; init; }
 }
 
 /// <summary>
@@ -69,10 +72,12 @@ public static class OrbitalPairs
     /// <summary>
     /// Draws pair <paramref name="index"/> of <paramref name="seed"/> for <paramref name="molecule"/> on <paramref name="grid"/>'s
     /// pixels; with <paramref name="surroundings"/> also drift (input and target) and background, standing waves and
-    /// adsorbates (input), from a stream of their own, so the rest of the pair is the same as without.
+    /// adsorbates (input), from a stream of their own, so the rest of the pair is the same as without. With
+    /// <paramref name="constantCurrent"/> both images are constant-current topographs (<see cref="ConstantCurrent"/>) and
+    /// the substrate's share b is drawn from [0.05, 0.3] on a stream of its own; its other settings are kept.
     /// </summary>
     public static (float[] Input, float[] Target, OrbitalPairParameters Parameters) Draw(Molecule molecule, long seed, long index, OrbitalRender grid,
-        bool surroundings = false)
+        bool surroundings = false, ConstantCurrent? constantCurrent = null)
     {
         ArgumentNullException.ThrowIfNull(molecule);
         ArgumentNullException.ThrowIfNull(grid);
@@ -100,9 +105,20 @@ public static class OrbitalPairs
             Height0 = z, Kappa = PzTail.Kappa(rng.Uniform(3.5, 5.5)), Rotation = rng.Uniform(0, 2 * Math.PI),
             Offset = (rng.Uniform(-2, 2), rng.Uniform(-2, 2)),
         };
-        var maps = render.Render(solution, orbitals, weights);
-        var target = Normalised(TipModel.SWave.Image(maps));
-        var clean = Normalised(tip.Image(maps));
+        float[] target, clean;
+        if (constantCurrent is null)
+        {
+            var maps = render.Render(solution, orbitals, weights);
+            (target, clean) = (TipModel.SWave.Image(maps), tip.Image(maps));
+        }
+        else
+        {
+            constantCurrent = constantCurrent with { BackgroundShare = Rng.Derive(seed, index, 3).Uniform(0.05, 0.3) };
+            var topographs = constantCurrent.Topographs(render, solution, orbitals, weights, [TipModel.SWave, tip]);
+            (target, clean) = (topographs[0], topographs[1]);
+        }
+        target = Normalised(target);
+        clean = Normalised(clean);
         var env = surroundings ? OrbitalSurroundings.Sample(Rng.Derive(seed, index, 2), grid) : null;
         if (env is not null)
         {
@@ -119,7 +135,7 @@ public static class OrbitalPairs
             FeedbackLag = rng.Bernoulli(0.3) ? rng.Uniform(0.2, 1.5) : 0,
             LineShifts = rng.Bernoulli(0.3) ? ScanLineMisalignment.Sample(rng, grid.Height, 0.8) : new int[grid.Height],
             LineOffsets = rng.Bernoulli(0.5) ? rng.Uniform(0, 0.03) : 0,
-            Surroundings = env,
+            Surroundings = env, ConstantCurrent = constantCurrent,
         };
         var input = Degrade(clean, grid.Width, grid.Height, p, rng);
         if (env is not null)

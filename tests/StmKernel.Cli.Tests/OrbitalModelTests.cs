@@ -96,12 +96,41 @@ public class OrbitalModelTests
     }
 
     [Fact]
+    public void IdentityPairsTakeTheirShareAndFeedTheTargetAsInput()
+    {
+        var library = StmKernel.Orbitals.MoleculeLibrary.Build(new StmKernel.Orbitals.LibraryOptions { MaxHexagons = 5 });
+        var grid = new StmKernel.Orbitals.OrbitalRender { Width = 15, Height = 13, PixelSize = 1 };
+        const int batch = 7, batches = 12, plane = 15 * 13;
+        var plain = new Cli.Orbitals.OrbitalBatches(library, 9, grid, batch, 1);
+        var mixed = new Cli.Orbitals.OrbitalBatches(library, 9, grid, batch, 1, identityShare: 0.3);
+        int identical = 0, plainIdentical = 0;
+        for (int b = 0; b < batches; b++)
+        {
+            var (clean, degraded) = plain.Get(b);
+            var (mixedClean, mixedDegraded) = mixed.Get(b);
+            Assert.Equal(clean.Data, mixedClean.Data); // the targets do not depend on the share
+            for (int i = 0; i < batch; i++)
+            {
+                var target = clean.Data.AsSpan(i * plane, plane);
+                bool same = mixedDegraded.Data.AsSpan(i * plane, plane).SequenceEqual(target);
+                if (same) identical++;
+                else Assert.True(mixedDegraded.Data.AsSpan(i * plane, plane).SequenceEqual(degraded.Data.AsSpan(i * plane, plane)));
+                if (degraded.Data.AsSpan(i * plane, plane).SequenceEqual(target)) plainIdentical++;
+            }
+        }
+        Assert.Equal(0, plainIdentical);
+        // 84 draws at p = 0.3: mean 25.2, sd 4.2; [13, 38] is beyond 2.9 sd on either side.
+        Assert.InRange(identical, 13, 38);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Cli.Orbitals.OrbitalBatches(library, 9, grid, batch, 1, identityShare: 1));
+    }
+
+    [Fact]
     public void OrbitalTrainingRefusesScanOptions()
     {
         string dir = TestData.TempDir();
         string[] baseArgs = ["train", "--task", "orbital", "--preset", "tiny", "--crop", "32", "--steps", "1", "-o", Path.Combine(dir, "x.stmw")];
         Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "fm"]));
-        Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--clean-p", "0.2"]));
+        Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--clean-p", "1"]));
         Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--pixel-nm", "0.05:0.1"]));
         Assert.Equal(2, TestData.Run([.. baseArgs, "--method", "ae", "--line-flatten"]));
         Assert.Equal(2, TestData.Run(["train", "--task", "restore", "--method", "ae", "--preset", "tiny", "--crop", "32", "--steps", "1", "--shuffle-targets", "-o", Path.Combine(dir, "x.stmw")]));

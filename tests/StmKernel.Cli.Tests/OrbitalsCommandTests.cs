@@ -32,6 +32,24 @@ public class OrbitalsCommandTests
     }
 
     [Fact]
+    public void ConstantCurrentWritesTopographsAndSaysSoInTheManifest()
+    {
+        string root = TestData.TempDir();
+        string height = Path.Combine(root, "height"), current = Path.Combine(root, "current");
+        Assert.Equal(0, TestData.Run(Synth(height)));
+        Assert.Equal(0, TestData.Run(Synth(current, "--constant-current")));
+        var plain = OrbitalManifest.Read(Path.Combine(height, "manifest.json"));
+        var topo = OrbitalManifest.Read(Path.Combine(current, "manifest.json"));
+        Assert.All(plain.Pairs, p => { Assert.Equal("constant-height", p.Imaging); Assert.Null(p.SubstrateCurrentShare); });
+        Assert.All(topo.Pairs, p => { Assert.Equal("constant-current", p.Imaging); Assert.InRange(p.SubstrateCurrentShare!.Value, 0.05, 0.3); });
+        // The same molecules, levels and tips, imaged differently.
+        Assert.Equal(plain.Pairs.Select(p => (p.Molecule, p.LevelFromHomo, p.TipWp)), topo.Pairs.Select(p => (p.Molecule, p.LevelFromHomo, p.TipWp)));
+        var (a, _) = NpyFile.Read(Path.Combine(height, "target.npy"));
+        var (b, _) = NpyFile.Read(Path.Combine(current, "target.npy"));
+        Assert.NotEqual(a, b);
+    }
+
+    [Fact]
     public void ExistingOutputsAndBadOptionsAreRefused()
     {
         string dir = TestData.TempDir();

@@ -41,7 +41,8 @@ public sealed class TrainCommand : CliCommand
     private readonly Option<double> _lr = CliOptions.Double("--lr", "RATE", "peak learning rate", 2e-4);
 
     private readonly Option<double?> _cleanShare = CliOptions.OptionalDouble("--clean-p", "P",
-        "share of pairs left undegraded (default 0.1; the paper's pipeline is 0; a share teaches the model to leave clean scans alone)");
+        "share of pairs left undegraded (default 0.1; the paper's pipeline is 0; a share teaches the model to leave clean scans alone); " +
+        "--task orbital: the share of identity pairs, whose input is their own s-wave target (default 0)");
 
     private readonly Option<int> _warmup = CliOptions.Int("--warmup", "N", "learning-rate warm-up steps (at most a tenth of the run)", 500, 0);
     private readonly Option<double> _ema = CliOptions.Double("--ema", "DECAY", "EMA decay of the exported weights", 0.999);
@@ -112,8 +113,7 @@ public sealed class TrainCommand : CliCommand
         int batch = parse.GetValue(_batch);
         double lr = parse.GetValue(_lr);
         double? cleanP = parse.GetValue(_cleanShare);
-        bool cleanGiven = cleanP is not null;
-        double cleanShare = cleanP ?? 0.1;
+        double cleanShare = cleanP ?? (modelTask == OrbitalTask.Task ? 0 : 0.1); // orbital: identity pairs, none unless asked
         int warmup = parse.GetValue(_warmup);
         double emaDecay = parse.GetValue(_ema);
         double startNoise = parse.GetValue(_startNoise) ?? double.NaN; // NaN: not given
@@ -187,7 +187,7 @@ public sealed class TrainCommand : CliCommand
             throw new CliException($"{resume}: checkpoint holds ({trainer.Parameters.Config.Describe()}), not the {preset} preset");
 
         var training = modelTask == OrbitalTask.Task
-            ? TrainingData.Orbitals(data, seed, crop, cleanGiven, shuffledTargets, surroundings, threads)
+            ? TrainingData.Orbitals(data, seed, crop, cleanShare, shuffledTargets, surroundings, threads)
             : TrainingData.Scans(data, modelTask, seed, crop, cleanShare, threads);
         var batches = training.Batches(batch);
         var (valClean, valDegraded) = training.Batches(valCount).Get(0, DataSplit.Validation);

@@ -10,25 +10,35 @@ namespace StmKernel.Cli.Orbitals;
 /// <summary>
 /// Training batches of orbital pairs (<see cref="OrbitalPairSampler"/>): batch k of a split is pairs k·B … k·B + B − 1
 /// of that split's molecules. Target and input are each min-max normalised to [−1, 1], the scan models' convention,
-/// so the restorer's normalisation ("minmax[-1,1]") serves orbital models too.
+/// so the restorer's normalisation ("minmax[-1,1]") serves orbital models too. A share of identity pairs (input = the
+/// target, an undegraded s-wave image) teaches the model to leave such an image alone: the session-7 model, which
+/// never saw one, moved them by 0.03 SSIM (docs/orbitals.md, the pure-s bar is 0.01).
 /// </summary>
 internal sealed class OrbitalBatches : ITrainingBatches
 {
     private readonly Dictionary<DataSplit, OrbitalPairSampler> _samplers;
     private readonly int _threads;
     private readonly bool _shuffledTargets;
+    private readonly double _identityShare;
+    private readonly long _seed;
 
     // A shuffled-target pair takes its target from this far along the same stream: another molecule, level and tip.
     private const long ShuffleOffset = 1L << 40;
 
+    // The identity draws' own stream key, apart from the sampler's.
+    private const long IdentityStream = 0x1D;
+
     /// <summary>
     /// Batches of <paramref name="batchSize"/> pairs of <paramref name="library"/>'s train and validation molecules. With
     /// <paramref name="shuffledTargets"/> each input is paired with another pair's target (the control of
-    /// docs/orbitals.md: a model that learns from such pairs can only learn the targets' average look).
+    /// docs/orbitals.md: a model that learns from such pairs can only learn the targets' average look). Pair k is an
+    /// identity pair with probability <paramref name="identityShare"/>, drawn from (seed, k) alone.
     /// </summary>
-    public OrbitalBatches(MoleculeLibrary library, long seed, OrbitalRender grid, int batchSize, int threads, bool shuffledTargets = false, bool surroundings = false)
+    public OrbitalBatches(MoleculeLibrary library, long seed, OrbitalRender grid, int batchSize, int threads, bool shuffledTargets = false, bool surroundings = false,
+                          double identityShare = 0)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batch size must be ≥ 1");
+        if (!(identityShare >= 0 && identityShare < 1)) throw new ArgumentOutOfRangeException(nameof(identityShare), identityShare, "identity share must be in [0, 1)");
         // The library's test split and held-out families are never drawn here: `orbitals eval` reads them.
         _samplers = new()
         {
@@ -36,6 +46,7 @@ internal sealed class OrbitalBatches : ITrainingBatches
             [DataSplit.Validation] = new OrbitalPairSampler(library, Split.Validation, seed, grid, surroundings),
         };
         BatchSize = batchSize; _threads = Math.Max(1, threads); _shuffledTargets = shuffledTargets;
+        _identityShare = identityShare; _seed = seed;
     }
 
     /// <inheritdoc />
@@ -53,6 +64,7 @@ internal sealed class OrbitalBatches : ITrainingBatches
             long k = index * BatchSize + i;
             var (_, input, target, _) = sampler.Draw(k);
             if (_shuffledTargets) target = sampler.Draw(k + ShuffleOffset).Target;
+            if (_identityShare > 0 && Rng.Derive(_seed, IdentityStream, (long)split, k).Bernoulli(_identityShare)) input = target;
             Normalisation.ToSymmetricUnit(new Plane(w, h, target)).Data.CopyTo(clean.Data, i * plane);
             Normalisation.ToSymmetricUnit(new Plane(w, h, input)).Data.CopyTo(degraded.Data, i * plane);
         });

@@ -31,19 +31,24 @@ internal sealed class OrbitalSynth : CliCommand
         "add drift (input and target), a plane background, Cu(111) standing waves (period ~15 Å) and adsorbates (input), " +
         "from a stream of their own");
 
+    private readonly Option<bool> _constantCurrent = CliOptions.Flag("--constant-current",
+        "constant-current topographs (tip height z − z₀ in Å, normalised to its maximum) instead of constant-height currents: " +
+        "the setpoint holds the tip at z₀ over bare substrate, whose current is 5-30 % of the molecule's");
+
     private readonly Option<string> _output = CliOptions.RequiredText("-o", "DIR", "output folder: DIR/input.npy, DIR/target.npy, DIR/manifest.json", "--out");
 
     public OrbitalSynth() : base("synth", "write orbital-reconstruction pairs (CO-tip input, s-wave target) + manifest")
     {
-        foreach (var o in new Option[] { _count, _seed, _split, _size, _pixel, _maxHexagons, _librarySeed, _surroundings, _output }) Options.Add(o);
+        foreach (var o in new Option[] { _count, _seed, _split, _size, _pixel, _maxHexagons, _librarySeed, _surroundings, _constantCurrent, _output }) Options.Add(o);
     }
 
     public override string Details => """
         Pair i uses molecule and parameters from streams of seed S and i (any pair can be regenerated): a level HOMO-2 ...
         LUMO+2 as a dI/dV resonance, a functionalised tip (w_p/w_s log-uniform over [0.05, 20], pure s and pure p cases,
         asymmetric and tilted tips), tip height 4.5-9 Å, random rotation and offset; the input alone gets the scan
-        degradations. The stacks are [N, 1, H, W] float32, each image normalised to its maximum; existing files are never
-        overwritten.
+        degradations. Constant height by default; --constant-current writes topographs (13 renders per pair, tip heights
+        z0 ... z0 + 3 Å in 0.25 Å steps). The stacks are [N, 1, H, W] float32, each image normalised to its maximum;
+        existing files are never overwritten.
         """;
 
     protected override int Run(ParseResult parse)
@@ -57,6 +62,7 @@ internal sealed class OrbitalSynth : CliCommand
         int maxHexagons = parse.GetValue(_maxHexagons);
         int librarySeed = parse.GetValue(_librarySeed);
         bool surroundings = parse.GetValue(_surroundings);
+        var constantCurrent = parse.GetValue(_constantCurrent) ? new ConstantCurrent() : null;
         string dir = parse.GetValue(_output)!;
 
         string[] outputs = [.. new[] { "input.npy", "target.npy", "manifest.json" }.Select(f => Path.Combine(dir, f))];
@@ -64,7 +70,7 @@ internal sealed class OrbitalSynth : CliCommand
             if (File.Exists(f)) throw new CliException($"{f} already exists; choose an empty folder");
         var library = MoleculeLibrary.Build(new LibraryOptions { MaxHexagons = maxHexagons, Seed = librarySeed, SplitSeed = librarySeed });
         if (!library.In(split).Any()) throw new CliException($"the library (≤ {maxHexagons} hexagons) has no molecule in split {splitText}");
-        var sampler = new OrbitalPairSampler(library, split, seed, new OrbitalRender { Width = size, Height = size, PixelSize = pixel }, surroundings);
+        var sampler = new OrbitalPairSampler(library, split, seed, new OrbitalRender { Width = size, Height = size, PixelSize = pixel }, surroundings, constantCurrent);
         int plane = size * size;
         var input = new float[(long)count * plane];
         var target = new float[(long)count * plane];

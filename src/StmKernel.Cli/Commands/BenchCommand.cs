@@ -69,7 +69,7 @@ public sealed class BenchCommand : CliCommand
 
         double gflop = model.Flops(batch, size, size) / 1e9;
         Console.WriteLine($"model: {cfg.ClassName} ({cfg.Describe()}) params={ParameterList.CountParameters(cfg):N0}");
-        Console.WriteLine($"input: [{batch}, {cfg.InChannels}, {size}, {size}]  device={backend.Name}  threads={threads}  simd={SimdSupport.Description}  GFLOP/forward={gflop:F2}  activations={model.ActivationBytes(batch, size, size) / 1e6:F1} MB");
+        Console.WriteLine($"input: [{batch}, {cfg.InChannels}, {size}, {size}]  device={backend.Name}  threads={threads}  simd={SimdSupport.Description}  build={BaselineDispatch.Describe}  GFLOP/forward={gflop:F2}  activations={model.ActivationBytes(batch, size, size) / 1e6:F1} MB");
 
         double peakGflops = peak ? FmaPeak.Measure(pool) : 0;
         if (peak) Console.WriteLine($"fma_peak_gflops={peakGflops:F1}");

@@ -49,6 +49,13 @@ public class OrbitalModelTests
             Assert.InRange(json[set]!["clean_pure_s_ssim_vs_identity"]!.GetValue<double>(), -2, 1e-9);
         }
         Assert.Equal(2, TestData.Run(["orbitals", "eval", "--model", model, "--count", "5", "-o", report])); // never overwritten
+        // --validation scores the validation split alone (for choosing runs), never the held-out sets.
+        string valReport = Path.Combine(dir, "val.md");
+        Assert.Equal(0, TestData.Run(["orbitals", "eval", "--model", model, "--count", "3", "--fit-pairs", "4", "--size", "32", "--threads", "1", "--validation", "-o", valReport]));
+        var val = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(valReport, ".json")))!.AsObject();
+        Assert.Equal(3, val["validation"]!["pairs"]!.GetValue<int>());
+        Assert.False(val.ContainsKey("test"));
+        Assert.False(val.ContainsKey("families"));
 
         // A 40 × 36 CO-tip image at 0.1 nm/px: resampled to the model's 0.08 nm and back, so the output keeps size and extent.
         string pairs = Path.Combine(dir, "pairs");

@@ -33,11 +33,13 @@ internal sealed class OrbitalEval : CliCommand
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly Option<string?> _figures = CliOptions.OptionalText("--figures", "DIR", "write input | target | model | baselines strips of pentacene and H2Nc HOMO and LUMO");
     private readonly Option<bool> _surroundings = CliOptions.Flag("--surroundings", "score pairs with drift, background, standing waves and adsorbates (orbitals synth --help)");
+    private readonly Option<bool> _validation = CliOptions.Flag("--validation",
+        "score the validation split instead of the two held-out sets: for choosing between runs, so that the test split and the families only report");
     private readonly Option<string> _output = CliOptions.RequiredText("-o", "REPORT.md", "the report; REPORT.json beside it holds the scores (neither is overwritten)", "--out");
 
     public OrbitalEval() : base("eval", "score an orbital model against the baselines on held-out molecules and families")
     {
-        foreach (var o in new Option[] { _model, _count, _seed, _fitPairs, _size, _threads, _figures, _surroundings, _output }) Options.Add(o);
+        foreach (var o in new Option[] { _model, _count, _seed, _fitPairs, _size, _threads, _figures, _surroundings, _validation, _output }) Options.Add(o);
     }
 
     public override string Details => """
@@ -65,6 +67,7 @@ internal sealed class OrbitalEval : CliCommand
         int threads = parse.GetValue(_threads);
         string? figures = parse.GetValue(_figures);
         bool surroundings = parse.GetValue(_surroundings);
+        bool validation = parse.GetValue(_validation);
         string output = parse.GetValue(_output)!;
         string json = Path.ChangeExtension(output, ".json");
         foreach (var f in new[] { output, json })
@@ -98,7 +101,7 @@ internal sealed class OrbitalEval : CliCommand
         report.AppendLine(Invariant($"# Orbital reconstruction: {Path.GetFileName(path)}"));
         report.AppendLine();
         report.AppendLine(Invariant($"{count} pairs per set (seed {seed}), {size}² at {pixelAngstrom:0.###} Å/px; learned Wiener fitted on {fitPairs} train pairs{(surroundings ? "; pairs with drift, background, standing waves and adsorbates" : "")}. Scores after each output's best gain and offset (data range 1)."));
-        foreach (var split in new[] { Split.Test, Split.Families })
+        foreach (var split in validation ? [Split.Validation] : new[] { Split.Test, Split.Families })
         {
             var sampler = new OrbitalPairSampler(library, split, seed, grid, surroundings);
             var scored = Score(sampler, count, model, learned, pool);
@@ -162,7 +165,7 @@ internal sealed class OrbitalEval : CliCommand
     {
         var node = new JsonObject { ["pairs"] = scored.Count, ["molecules_in_split"] = molecules };
         md.AppendLine();
-        md.AppendLine(Invariant($"## {(split == Split.Test ? "Held-out molecules (test split)" : "Held-out families (acenes, porphyrinoids, O-containing)")}"));
+        md.AppendLine(Invariant($"## {split switch { Split.Test => "Held-out molecules (test split)", Split.Validation => "Validation split (for choosing runs)", _ => "Held-out families (acenes, porphyrinoids, O-containing)" }}"));
         md.AppendLine();
         md.AppendLine("| method | PSNR (dB) | SSIM |");
         md.AppendLine("|---|---|---|");

@@ -65,8 +65,12 @@ internal static partial class BaselineDispatch
     /// </summary>
     private static int OwnLevel => Vector512.IsHardwareAccelerated ? 4 : Vector256.IsHardwareAccelerated ? 3 : 2;
 
-    /// <summary>What runs: "JIT", or "AOT x86-64-vN" with the build's level (and the binary's file name when the dispatch started it).</summary>
+    /// <summary>
+    /// What runs: "JIT", "AOT x86-64-vN" with the build's level (and the binary's file name when the dispatch started it),
+    /// or "AOT arm64" and the like on other architectures.
+    /// </summary>
     public static string Describe => RuntimeFeature.IsDynamicCodeSupported ? "JIT"
+        : RuntimeInformation.ProcessArchitecture != Architecture.X64 ? $"AOT {RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}"
         : $"AOT x86-64-v{OwnLevel}" + (Environment.GetEnvironmentVariable(DispatchedVariable) is { } name ? $" (dispatched to {name})" : "");
 
     /// <summary>Replaces this process by a faster sibling where one applies; returns only when none does (or execv failed, which it reports).</summary>

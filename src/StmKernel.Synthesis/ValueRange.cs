@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace StmKernel.Synthesis;
 
-/// <summary>A closed interval [Min, Max] from which a parameter is drawn uniformly.</summary>
+/// <summary>A closed interval [Min, Max] from which a parameter is drawn uniformly (in manifests: <c>[min, max]</c>).</summary>
+[JsonConverter(typeof(Pairs.ValueRangeJsonConverter))]
 public readonly record struct ValueRange(double Min, double Max)
 {
     /// <summary>A degenerate range: always <paramref name="value"/>.</summary>

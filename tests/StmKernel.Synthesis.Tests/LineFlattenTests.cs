@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using StmKernel.Synthesis.Degradations;
 using StmKernel.Synthesis.Pairs;
@@ -84,12 +83,7 @@ public class LineFlattenTests
 
     private static readonly SurfaceParameters Small = new() { Width = 144, Height = 144 };
 
-    private static string PlanJson(DegradationPlan plan)
-    {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms)) plan.WriteJson(w);
-        return Encoding.UTF8.GetString(ms.ToArray());
-    }
+    private static string PlanJson(DegradationPlan plan) => JsonSerializer.Serialize(plan, ManifestJson.Default.DegradationPlan);
 
     [Fact]
     public void WithLineFlattenEveryRowOfBothCropsHasOneMedianAndTheRestIsUnchanged()

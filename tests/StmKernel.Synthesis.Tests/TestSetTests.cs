@@ -42,8 +42,10 @@ public sealed class TestSetTests : IDisposable
         var plan0 = pairs.Get(DataSplit.Test, 0).Plan;
         var json0 = samples[0].GetProperty("plan");
         Assert.Equal(90 * plan0.QuarterTurns, json0.GetProperty("rotation_degrees").GetInt32());
-        Assert.Equal(plan0.MultiTip!.Copies.Length, json0.GetProperty("multi_tip").GetArrayLength());
-        Assert.Equal(plan0.MultiTip.Copies[0].C, json0.GetProperty("multi_tip")[0].GetProperty("c").GetDouble());
+        var copies = json0.GetProperty("multi_tip").GetProperty("copies");
+        Assert.Equal(plan0.MultiTip!.Copies.Length, copies.GetArrayLength());
+        Assert.Equal(plan0.MultiTip.Copies[0].C, copies[0].GetProperty("c").GetDouble());
+        Assert.Equal(plan0.MultiTip.Copies[0].Kernel.Kind.ToString().ToLowerInvariant(), copies[0].GetProperty("kernel").GetProperty("kind").GetString());
         Assert.Equal(plan0.CropX, json0.GetProperty("crop").GetProperty("x").GetInt32());
         Assert.Equal(1.0, doc.RootElement.GetProperty("settings").GetProperty("multi_tip_probability").GetDouble());
         Assert.Equal(0.195e-9, doc.RootElement.GetProperty("surface").GetProperty("pixel_size_m").GetDouble());

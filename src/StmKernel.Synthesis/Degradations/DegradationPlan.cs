@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace StmKernel.Synthesis.Degradations;
 
@@ -15,34 +15,22 @@ namespace StmKernel.Synthesis.Degradations;
 /// <param name="TipChange">Step 6.</param>
 /// <param name="SrFactor">Step 7: kept every k-th line (1 = none).</param>
 /// <param name="LineNoise">Step 8.</param>
-public sealed record DegradationPlan(int QuarterTurns, MultiTipParameters? MultiTip, int[]? LineShifts, int CropX, int CropY,
-    double? BluntSigma, TipChangeParameters? TipChange, int SrFactor, ScanLineNoiseParameters? LineNoise)
+public sealed record DegradationPlan([property: JsonIgnore] int QuarterTurns,
+    MultiTipParameters? MultiTip,
+    [property: JsonPropertyName("misalignment_shifts")] int[]? LineShifts,
+    [property: JsonIgnore] int CropX, [property: JsonIgnore] int CropY,
+    [property: JsonPropertyName("blunt_tip_sigma")] double? BluntSigma,
+    TipChangeParameters? TipChange, int SrFactor,
+    [property: JsonPropertyName("scan_line_noise")] ScanLineNoiseParameters? LineNoise)
 {
-    /// <summary>Writes the plan as one JSON object.</summary>
-    public void WriteJson(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("rotation_degrees", 90 * QuarterTurns);
-        w.WritePropertyName("multi_tip");
-        if (MultiTip is null) w.WriteNullValue(); else MultiTip.WriteJson(w);
-        w.WritePropertyName("misalignment_shifts");
-        if (LineShifts is null) w.WriteNullValue();
-        else
-        {
-            w.WriteStartArray();
-            foreach (int s in LineShifts) w.WriteNumberValue(s);
-            w.WriteEndArray();
-        }
-        w.WriteStartObject("crop");
-        w.WriteNumber("x", CropX);
-        w.WriteNumber("y", CropY);
-        w.WriteEndObject();
-        if (BluntSigma is { } b) w.WriteNumber("blunt_tip_sigma", b); else w.WriteNull("blunt_tip_sigma");
-        w.WritePropertyName("tip_change");
-        if (TipChange is null) w.WriteNullValue(); else TipChange.WriteJson(w);
-        w.WriteNumber("sr_factor", SrFactor);
-        w.WritePropertyName("scan_line_noise");
-        if (LineNoise is null) w.WriteNullValue(); else LineNoise.WriteJson(w);
-        w.WriteEndObject();
-    }
+    /// <summary>Step 1 in the manifest: the rotation in degrees (counter-clockwise).</summary>
+    [JsonPropertyName("rotation_degrees")]
+    [JsonPropertyOrder(-1)]
+    public int RotationDegrees => 90 * QuarterTurns;
+
+    /// <summary>Step 4 in the manifest: the crop's top-left corner in the rotated source.</summary>
+    public CropOrigin Crop => new(CropX, CropY);
 }
+
+/// <summary>The top-left corner (column <paramref name="X"/>, row <paramref name="Y"/>) of a crop.</summary>
+public readonly record struct CropOrigin(int X, int Y);

@@ -1,8 +1,10 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using StmKernel.Synthesis.Pairs;
 
 namespace StmKernel.Synthesis.Degradations;
 
 /// <summary>Which kernel K_i shapes one extra tip's image (paper eq. 1).</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<TipKernelKind>))]
 public enum TipKernelKind
 {
     /// <summary>Gaussian filter, σ ~ U(1, 3), probability 0.3.</summary>
@@ -22,33 +24,7 @@ public sealed record TipKernel(TipKernelKind Kind, double Sigma, int Size, float
 public sealed record TipCopy(double C, double D, double A, double OffsetX, double OffsetY, TipKernel Kernel);
 
 /// <summary>The sampled extra tips of a multi-tip artefact.</summary>
-public sealed record MultiTipParameters(TipCopy[] Copies)
-{
-    internal void WriteJson(Utf8JsonWriter w)
-    {
-        w.WriteStartArray();
-        foreach (var t in Copies)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("c", t.C);
-            w.WriteNumber("d", t.D);
-            w.WriteNumber("a", t.A);
-            w.WriteNumber("offset_x", t.OffsetX);
-            w.WriteNumber("offset_y", t.OffsetY);
-            w.WriteString("kernel", t.Kernel.Kind.ToString().ToLowerInvariant());
-            if (t.Kernel.Kind == TipKernelKind.Gaussian) w.WriteNumber("sigma", t.Kernel.Sigma);
-            else w.WriteNumber("size", t.Kernel.Size);
-            if (t.Kernel.Weights is { } k)
-            {
-                w.WriteStartArray("weights");
-                foreach (float v in k) w.WriteNumberValue(v);
-                w.WriteEndArray();
-            }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
-}
+public sealed record MultiTipParameters(TipCopy[] Copies);
 
 /// <summary>
 /// Step 2, multi-tip artefacts (paper eq. 1): f = h + Σᵢ Kᵢ(Aᵢ / (1 + exp(cᵢ − dᵢ·h(x − x̃ᵢ, y − ỹᵢ)))),

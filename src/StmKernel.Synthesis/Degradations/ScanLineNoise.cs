@@ -1,8 +1,10 @@
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using StmKernel.Synthesis.Pairs;
 
 namespace StmKernel.Synthesis.Degradations;
 
 /// <summary>The profile added along one noisy scan-line segment.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<SegmentShape>))]
 public enum SegmentShape
 {
     /// <summary>Constant offset a ~ U(0, 0.4), probability 0.3.</summary>
@@ -38,26 +40,7 @@ public sealed record NoiseSegment(int Line, int Start, int Length, SegmentShape 
 }
 
 /// <summary>The sampled noisy segments of one image.</summary>
-public sealed record ScanLineNoiseParameters(NoiseSegment[] Segments)
-{
-    internal void WriteJson(Utf8JsonWriter w)
-    {
-        w.WriteStartArray();
-        foreach (var s in Segments)
-        {
-            w.WriteStartObject();
-            w.WriteNumber("line", s.Line);
-            w.WriteNumber("start", s.Start);
-            w.WriteNumber("length", s.Length);
-            w.WriteString("shape", s.Shape.ToString().ToLowerInvariant());
-            w.WriteNumber("a", s.A);
-            if (s.Shape == SegmentShape.LogNormal) { w.WriteNumber("mu", s.Mu); w.WriteNumber("sigma", s.Sigma); }
-            if (s.Shape == SegmentShape.Sine) { w.WriteNumber("period", s.Period); w.WriteNumber("phase", s.Phase); }
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
-}
+public sealed record ScanLineNoiseParameters(NoiseSegment[] Segments);
 
 /// <summary>
 /// Step 8, scan-line noise: m ~ U{25, …, 35} distinct lines each get one segment of length

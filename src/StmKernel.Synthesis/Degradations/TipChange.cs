@@ -1,20 +1,7 @@
-using System.Text.Json;
-
 namespace StmKernel.Synthesis.Degradations;
 
 /// <summary>A tip change: blur σ (px) from scan line <paramref name="Line"/> on, and the optional offset Δ added to that line.</summary>
-public sealed record TipChangeParameters(int Line, double Sigma, double? Offset)
-{
-    internal void WriteJson(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("line", Line);
-        w.WriteNumber("sigma", Sigma);
-        if (Offset is { } o) w.WriteNumber("offset", o);
-        else w.WriteNull("offset");
-        w.WriteEndObject();
-    }
-}
+public sealed record TipChangeParameters(int Line, double Sigma, double? Offset);
 
 /// <summary>
 /// Step 6, tip change: the image is blurred from a random scan line onwards (later lines are scanned

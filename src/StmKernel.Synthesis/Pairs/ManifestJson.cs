@@ -1,100 +1,55 @@
 using System.Text.Json;
-using StmKernel.Synthesis.Degradations;
-using StmKernel.Synthesis.Surface;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using StmKernel.Imaging;
 
 namespace StmKernel.Synthesis.Pairs;
 
-/// <summary>JSON of the settings objects, written by hand (no reflection: the build is trimmed/AOT-checked).</summary>
-internal static class ManifestJson
+/// <summary>
+/// The manifests of test sets and surface folders, written by System.Text.Json source generation (no reflection, so
+/// the trimmed and NativeAOT builds keep every field): snake_case names of the settings records themselves, metre-valued
+/// fields suffixed <c>_m</c> by attribute, value ranges as <c>[min, max]</c>, enums as lower-case strings.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(TestSetManifest))]
+[JsonSerializable(typeof(SurfacesManifest))]
+internal sealed partial class ManifestJson : JsonSerializerContext
 {
-    public static void Write(Utf8JsonWriter w, string name, DegradationSettings s)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("crop_size", s.CropSize);
-        w.WriteBoolean("random_rotation", s.RandomRotation);
-        w.WriteNumber("multi_tip_probability", s.MultiTipProbability);
-        w.WriteNumber("misalign_probability", s.MisalignProbability);
-        w.WriteNumber("misalign_sigma", s.MisalignSigma);
-        w.WriteNumber("blunt_probability", s.BluntProbability);
-        w.WriteNumber("tip_change_probability", s.TipChangeProbability);
-        Range(w, "tip_change_sigma", s.TipChangeSigma);
-        w.WriteNumber("line_noise_probability", s.LineNoiseProbability);
-        w.WriteNumber("log_normal_scale", s.LogNormalScale);
-        Range(w, "sine_amplitude", s.SineAmplitude);
-        Range(w, "sine_period", s.SinePeriod);
-        w.WriteNumber("sr_factor", s.SrFactor);
-        w.WriteEndObject();
-    }
-
-    public static void Write(Utf8JsonWriter w, string name, SurfaceParameters p)
-    {
-        w.WriteStartObject(name);
-        w.WriteNumber("width", p.Width);
-        w.WriteNumber("height", p.Height);
-        w.WriteNumber("pixel_size_m", p.PixelSize);
-        w.WriteNumber("dimer_row_spacing_m", p.DimerRowSpacing);
-        w.WriteNumber("dimer_spacing_m", p.DimerSpacing);
-        Range(w, "row_corrugation_m", p.RowCorrugation);
-        w.WriteNumber("row_second_harmonic", p.RowSecondHarmonic);
-        Range(w, "dimer_corrugation_m", p.DimerCorrugation);
-        w.WriteNumber("step_height_m", p.StepHeight);
-        Range(w, "miscut_degrees", p.MiscutDegrees);
-        if (p.MiscutDirectionDegrees is { } md) w.WriteNumber("miscut_direction_degrees", md); else w.WriteNull("miscut_direction_degrees");
-        if (p.LatticeAngleDegrees is { } la) w.WriteNumber("lattice_angle_degrees", la); else w.WriteNull("lattice_angle_degrees");
-        w.WriteBoolean("level_miscut", p.LevelMiscut);
-        w.WriteNumber("step_edge_width_m", p.StepEdgeWidth);
-        w.WriteNumber("straight_edge_kink_spacing_m", p.StraightEdgeKinkSpacing);
-        w.WriteNumber("rough_edge_kink_spacing_m", p.RoughEdgeKinkSpacing);
-        w.WriteNumber("rough_edge_max_excursion_m", p.RoughEdgeMaxExcursion);
-        Range(w, "dangling_bond_fraction", p.DanglingBondFraction);
-        w.WriteNumber("dangling_bond_pair_fraction", p.DanglingBondPairFraction);
-        Range(w, "dangling_bond_height_m", p.DanglingBondHeight);
-        w.WriteNumber("dangling_bond_width_m", p.DanglingBondWidth);
-        Range(w, "dimer_vacancy_fraction", p.DimerVacancyFraction);
-        w.WriteNumber("vacancy_complex_fraction", p.VacancyComplexFraction);
-        Range(w, "vacancy_depth_m", p.VacancyDepth);
-        w.WriteNumber("bright_cluster_fraction", p.BrightClusterFraction);
-        w.WriteNumber("etch_pit_density_per_m2", p.EtchPitDensity);
-        w.WriteNumber("noise_rms_m", p.NoiseRms);
-        w.WriteNumber("line_noise_rms_m", p.LineNoiseRms);
-        w.WriteEndObject();
-    }
-
-    public static void Write(Utf8JsonWriter w, SurfaceDescription d)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("seed", d.Seed);
-        w.WriteNumber("row_angle_degrees", d.RowAngleDegrees);
-        w.WriteNumber("miscut_degrees", d.MiscutDegrees);
-        w.WriteNumber("miscut_direction_degrees", d.MiscutDirectionDegrees);
-        if (double.IsFinite(d.TerraceWidth)) w.WriteNumber("terrace_width_m", d.TerraceWidth); else w.WriteNull("terrace_width_m");
-        w.WriteNumber("row_corrugation_m", d.RowCorrugation);
-        w.WriteNumber("dimer_corrugation_m", d.DimerCorrugation);
-        w.WriteNumber("dangling_bonds", d.DanglingBonds);
-        w.WriteNumber("dimer_vacancies", d.DimerVacancies);
-        w.WriteNumber("bright_clusters", d.BrightClusters);
-        w.WriteNumber("etch_pits", d.EtchPits);
-        w.WriteEndObject();
-    }
-
-    private static void Range(Utf8JsonWriter w, string name, ValueRange r)
-    {
-        w.WriteStartArray(name);
-        w.WriteNumberValue(r.Min);
-        w.WriteNumberValue(r.Max);
-        w.WriteEndArray();
-    }
-
-    /// <summary>Writes a JSON document to <paramref name="path"/> via a temporary file; refuses to overwrite.</summary>
-    public static void WriteFile(string path, Action<Utf8JsonWriter> body)
+    /// <summary>Writes <paramref name="document"/> to <paramref name="path"/> atomically; refuses to overwrite.</summary>
+    /// <exception cref="IOException"><paramref name="path"/> exists, or it cannot be written (<see cref="OutputWriteException"/>).</exception>
+    public static void WriteFile<T>(string path, T document, JsonTypeInfo<T> type)
     {
         if (File.Exists(path)) throw new IOException($"{path}: already exists; not overwriting");
-        string tmp = path + ".tmp-" + Environment.ProcessId;
-        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-        using (var w = new Utf8JsonWriter(fs, new JsonWriterOptions { Indented = true }))
-        {
-            body(w);
-        }
-        File.Move(tmp, path);
+        SafeWrite.Write(path, s => JsonSerializer.Serialize(s, document, type));
     }
 }
+
+/// <summary><see cref="ValueRange"/> as the two-element array <c>[min, max]</c>.</summary>
+internal sealed class ValueRangeJsonConverter : JsonConverter<ValueRange>
+{
+    public override ValueRange Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException($"a value range is [min, max], found {reader.TokenType}");
+        double min = Number(ref reader), max = Number(ref reader);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.EndArray) throw new JsonException("a value range has exactly two numbers, [min, max]");
+        return new ValueRange(min, max);
+    }
+
+    private static double Number(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.Number) throw new JsonException("a value range is [min, max] of two numbers");
+        return reader.GetDouble();
+    }
+
+    public override void Write(Utf8JsonWriter writer, ValueRange value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        writer.WriteNumberValue(value.Min);
+        writer.WriteNumberValue(value.Max);
+        writer.WriteEndArray();
+    }
+}
+
+/// <summary>An enum as its snake_case name ("log_normal"), for the manifests.</summary>
+internal sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower)
+    where TEnum : struct, Enum;

@@ -10,25 +10,8 @@ public static class SurfaceManifest
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(surfaces);
-        ManifestJson.WriteFile(path, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("format", "stmkernel-surfaces/1");
-            w.WriteString("units", "metres");
-            w.WriteNumber("pixel_size_m", parameters.PixelSize);
-            w.WriteNumber("seed", seed);
-            ManifestJson.Write(w, "parameters", parameters);
-            w.WriteStartArray("surfaces");
-            foreach (var (file, d) in surfaces)
-            {
-                w.WriteStartObject();
-                w.WriteString("file", file);
-                w.WritePropertyName("drawn");
-                ManifestJson.Write(w, d);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        var manifest = new SurfacesManifest("stmkernel-surfaces/1", "metres", parameters.PixelSize, seed, parameters,
+            surfaces.Select(s => new SurfaceEntry(s.File, s.Description)).ToArray());
+        ManifestJson.WriteFile(path, manifest, ManifestJson.Default.SurfacesManifest);
     }
 }

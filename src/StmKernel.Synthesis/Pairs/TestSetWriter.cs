@@ -37,38 +37,11 @@ public static class TestSetWriter
         }
         NpyFile.Write(Path.Combine(folder, CleanFile), clean, count, 1, s, s);
         NpyFile.Write(Path.Combine(folder, DegradedFile), degraded, count, 1, s, s);
-        ManifestJson.WriteFile(Path.Combine(folder, ManifestFile), w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("format", "stmkernel-testset/1");
-            w.WriteString("mode", modeName);
-            w.WriteString("split", split.ToString().ToLowerInvariant());
-            w.WriteNumber("seed", pairs.Seed);
-            w.WriteNumber("count", count);
-            w.WriteString("source", pairs.Source.Description);
-            if (pairs.Source is ProceduralSource ps) ManifestJson.Write(w, "surface", ps.Parameters);
-            if (pairs.Source is NpyFolderSource fs)
-            {
-                w.WriteStartArray("source_files");
-                foreach (string f in fs.FilesOf(split)) w.WriteStringValue(f);
-                w.WriteEndArray();
-            }
-            ManifestJson.Write(w, "settings", pairs.Pipeline.Settings);
-            w.WriteString("clean", CleanFile);
-            w.WriteString("degraded", DegradedFile);
-            w.WriteString("layout", "[N, 1, H, W] float32, each channel min-max normalised to [-1, 1]");
-            w.WriteStartArray("samples");
-            foreach (var p in samples)
-            {
-                w.WriteStartObject();
-                w.WriteNumber("index", p.Index);
-                w.WriteString("source", p.SourceId);
-                w.WritePropertyName("plan");
-                p.Plan.WriteJson(w);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        });
+        var manifest = new TestSetManifest(
+            "stmkernel-testset/1", modeName, split.ToString().ToLowerInvariant(), pairs.Seed, count, pairs.Source.Description,
+            (pairs.Source as ProceduralSource)?.Parameters, (pairs.Source as NpyFolderSource)?.FilesOf(split),
+            pairs.Pipeline.Settings, CleanFile, DegradedFile, "[N, 1, H, W] float32, each channel min-max normalised to [-1, 1]",
+            samples.Select(p => new TestSetSample(p.Index, p.SourceId, p.Plan)).ToArray());
+        ManifestJson.WriteFile(Path.Combine(folder, ManifestFile), manifest, ManifestJson.Default.TestSetManifest);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace StmKernel.Synthesis.Surface;
 
 /// <summary>A generated pristine surface: heights in metres with the pixel size attached.</summary>
@@ -41,9 +43,15 @@ public sealed class PristineSurface
 /// <param name="BrightClusters">Number of bright clusters placed.</param>
 /// <param name="EtchPits">Number of etch pits placed.</param>
 public sealed record SurfaceDescription(long Seed, double RowAngleDegrees, double MiscutDegrees, double MiscutDirectionDegrees,
-    double TerraceWidth, double RowCorrugation, double DimerCorrugation, int DanglingBonds, int DimerVacancies,
+    [property: JsonIgnore] double TerraceWidth, [property: JsonPropertyName("row_corrugation_m")] double RowCorrugation,
+    [property: JsonPropertyName("dimer_corrugation_m")] double DimerCorrugation, int DanglingBonds, int DimerVacancies,
     int BrightClusters, int EtchPits)
 {
+    /// <summary><see cref="TerraceWidth"/> in the manifest: null for a surface without steps (an infinite terrace, which JSON cannot hold).</summary>
+    [JsonPropertyName("terrace_width_m")]
+    public double? FiniteTerraceWidth => double.IsFinite(TerraceWidth) ? TerraceWidth : null;
+
+
     /// <summary>Second harmonic of the row profile drawn for this image's tip.</summary>
     public double RowSecondHarmonic { get; init; }
 
@@ -51,6 +59,7 @@ public sealed record SurfaceDescription(long Seed, double RowAngleDegrees, doubl
     public double BeanSkew { get; init; }
 
     /// <summary>Tip transfer σ (m) drawn for this image.</summary>
+    [JsonPropertyName("tip_blur_sigma_m")]
     public double TipBlurSigma { get; init; }
 
     /// <summary>Number of dangling-bond chains placed.</summary>

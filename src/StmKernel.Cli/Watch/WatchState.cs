@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace StmKernel.Cli.Watch;
 
@@ -71,12 +72,10 @@ internal sealed class WatchState : IDisposable
             lineNo++;
             try
             {
-                using var doc = JsonDocument.Parse(line);
-                var r = doc.RootElement;
-                var entry = new WatchEntry(r.GetProperty("path").GetString()!,
-                    new FileStamp(r.GetProperty("size").GetInt64(), new DateTime(r.GetProperty("mtime_ticks").GetInt64(), DateTimeKind.Utc)),
-                    r.GetProperty("sha256").GetString()!, r.GetProperty("status").GetString() == "failed",
-                    r.TryGetProperty("output", out var o) ? o.GetString() : null);
+                var r = JsonSerializer.Deserialize(line, WatchStateJson.Default.WatchStateLine)
+                    ?? throw new JsonException("null instead of an entry");
+                if (r.Status is not ("done" or "failed")) throw new JsonException($"status '{r.Status}' is neither done nor failed");
+                var entry = new WatchEntry(r.Path, new FileStamp(r.Size, new DateTime(r.MtimeTicks, DateTimeKind.Utc)), r.Sha256, r.Status == "failed", r.Output);
                 _entries[entry.Path] = entry; // a later line for the same path supersedes
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
@@ -100,17 +99,8 @@ internal sealed class WatchState : IDisposable
     public void Record(WatchEntry entry)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("path", entry.Path);
-            w.WriteNumber("size", entry.Stamp.Size);
-            w.WriteNumber("mtime_ticks", entry.Stamp.ModifiedUtc.Ticks);
-            w.WriteString("sha256", entry.Hash);
-            w.WriteString("status", entry.Failed ? "failed" : "done");
-            if (entry.Output is not null) w.WriteString("output", entry.Output);
-            w.WriteEndObject();
-        }
+        var line = new WatchStateLine(entry.Path, entry.Stamp.Size, entry.Stamp.ModifiedUtc.Ticks, entry.Hash, entry.Failed ? "failed" : "done", entry.Output);
+        JsonSerializer.Serialize(buffer, line, WatchStateJson.Default.WatchStateLine);
         buffer.WriteByte((byte)'\n');
         _file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
         _file.Flush(flushToDisk: true);
@@ -119,3 +109,16 @@ internal sealed class WatchState : IDisposable
 
     public void Dispose() => _file.Dispose();
 }
+
+/// <summary>One line of the state file as written: snake_case keys, <c>output</c> absent for a failure.</summary>
+internal sealed record WatchStateLine(string Path, long Size, long MtimeTicks, string Sha256, string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Output = null);
+
+/// <summary>
+/// The state file's JSON (source generation: trim- and AOT-safe). Every key but <c>output</c> is required and none may
+/// be null, so a damaged line is an error naming the line, not an entry with holes.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(WatchStateLine))]
+internal sealed partial class WatchStateJson : JsonSerializerContext;
